@@ -1,0 +1,1 @@
+"""Categories of packages (apps, frameworks, projects, other): model, admin, serializer, viewset."""

@@ -1,0 +1,11 @@
+"""The v4 category endpoints: ``/api/v4/categories/`` and ``/api/v4/categories/<id or slug>/``."""
+from categories.models import Category
+from categories.serializers import CategorySerializer
+from djpackages.api import V4ReadOnlyViewSet
+
+
+class CategoryViewSet(V4ReadOnlyViewSet):
+    """Categories, newest first; the browsable page shows no description, as upstream."""
+
+    queryset = Category.objects.order_by("-id")
+    serializer_class = CategorySerializer

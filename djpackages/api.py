@@ -1,0 +1,54 @@
+"""Building blocks shared by the apps' v4 viewsets and serializers.
+
+- ``V4DateTimeField``: datetimes in the configured time zone with their offset, never ``Z``.
+- ``V4ReadOnlyViewSet``: read-only viewset with the id-or-slug lookup and a fixed view description.
+"""
+from django.http import Http404
+from django.utils import timezone
+from rest_framework import serializers, viewsets
+from rest_framework.utils.formatting import markup_description
+
+# Ids are BigAutoFields: anything larger cannot exist, and asking the database would raise.
+MAX_ID = 2**63 - 1
+
+
+class V4DateTimeField(serializers.DateTimeField):
+    """Read-only datetime as ISO 8601 in ``TIME_ZONE`` with its offset (``2017-03-02T03:57:56-05:00``).
+
+    Microseconds appear only when non-zero; ``None`` stays ``None``.
+    """
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("read_only", True)
+        super().__init__(**kwargs)
+
+    def to_representation(self, value):
+        return timezone.localtime(value).isoformat() if value is not None else None
+
+
+class V4ReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
+    """GET/HEAD/OPTIONS list and detail, looked up by id (ASCII digits only) or else by slug.
+
+    A lookup that cannot match (id beyond the column, NUL byte) is a 404 like any unknown one,
+    with DRF's ``{"detail": "No <Model> matches the given query."}``. ``view_description`` is
+    the text the browsable API shows above the request.
+    """
+
+    lookup_value_regex = "[^/]+"
+    view_description = ""
+
+    def get_object(self):
+        value = self.kwargs[self.lookup_url_kwarg or self.lookup_field]
+        queryset = self.filter_queryset(self.get_queryset())
+        if value.isascii() and value.isdigit():
+            lookup = {"pk": int(value)} if int(value) <= MAX_ID else None
+        else:
+            lookup = {"slug": value} if "\x00" not in value else None
+        obj = queryset.filter(**lookup).first() if lookup else None
+        if obj is None:
+            raise Http404(f"No {queryset.model._meta.object_name} matches the given query.")
+        self.check_object_permissions(self.request, obj)
+        return obj
+
+    def get_view_description(self, html=False):
+        return markup_description(self.view_description) if html else self.view_description

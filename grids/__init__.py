@@ -1,0 +1,1 @@
+"""Comparison grids: which packages they hold, their features and cells; model, admin, serializer, viewset."""

@@ -1,0 +1,75 @@
+"""Grid, GridPackage, Feature and Element: a grid compares packages feature by feature."""
+from django.db import models
+
+from djpackages.timestamps import TimeStampedModel
+from packages.models import Package
+
+
+class Grid(TimeStampedModel):
+    """A comparison grid of packages.
+
+    ``header`` grids are featured on the site's home page; ``is_locked`` ones are edited by staff
+    only. ``is_placeholder`` marks a row the v4 importer created from a link alone.
+    """
+
+    title = models.CharField(max_length=100)
+    slug = models.SlugField(max_length=100, unique=True)
+    description = models.TextField(blank=True)
+    is_locked = models.BooleanField(default=False)
+    header = models.BooleanField(default=False)
+    packages = models.ManyToManyField(Package, through="GridPackage", related_name="grids")
+    is_placeholder = models.BooleanField(default=False, editable=False)
+
+    class Meta:
+        ordering = ["-id"]
+
+    def __str__(self):
+        return self.title
+
+
+class GridPackage(TimeStampedModel):
+    """Membership of a package in a grid; its id order is the order the package joined its grids."""
+
+    grid = models.ForeignKey(Grid, on_delete=models.CASCADE)
+    package = models.ForeignKey(Package, on_delete=models.CASCADE)
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = "grid package"
+        constraints = [
+            models.UniqueConstraint(fields=["grid", "package"], name="gridpackage_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.grid} / {self.package}"
+
+
+class Feature(TimeStampedModel):
+    """A row of a grid: one property the grid compares across its packages."""
+
+    grid = models.ForeignKey(Grid, on_delete=models.CASCADE, related_name="features")
+    title = models.CharField(max_length=100)
+    description = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self):
+        return f"{self.grid}: {self.title}"
+
+
+class Element(TimeStampedModel):
+    """One cell of a grid: what a package (through its GridPackage) offers for a feature."""
+
+    grid_package = models.ForeignKey(GridPackage, on_delete=models.CASCADE, related_name="elements")
+    feature = models.ForeignKey(Feature, on_delete=models.CASCADE, related_name="elements")
+    text = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(fields=["grid_package", "feature"], name="element_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.grid_package} / {self.feature.title}"

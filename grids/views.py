@@ -1,0 +1,19 @@
+"""The v4 grid endpoints: ``/api/v4/grids/`` and ``/api/v4/grids/<id or slug>/``."""
+from django.db.models import Prefetch
+
+from djpackages.api import V4ReadOnlyViewSet
+from grids.models import Grid, GridPackage
+from grids.serializers import GridSerializer
+
+
+class GridViewSet(V4ReadOnlyViewSet):
+    """Grids, newest first, each with its package links ordered by package title, in constant queries."""
+
+    serializer_class = GridSerializer
+    queryset = Grid.objects.prefetch_related(
+        Prefetch(
+            "gridpackage_set",
+            queryset=GridPackage.objects.only("id", "grid_id", "package_id").order_by("package__title", "package_id"),
+            to_attr="members",
+        )
+    ).order_by("-id")

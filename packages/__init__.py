@@ -1,0 +1,1 @@
+"""Packages and their PyPI versions: models, admin, serializer, viewset."""

@@ -1,0 +1,125 @@
+"""The Package and Version models.
+
+Editors set what a package *is* (title, slug, category, URLs, an explicit repository host);
+everything else is a fetched fact that only the refresh (``fetchers``) or the v4 importer writes.
+"""
+from urllib.parse import urlsplit
+
+from django.db import models
+from django.db.models import Q
+
+from categories.models import Category
+from djpackages.timestamps import TimeStampedModel
+
+
+class RepoHost(models.TextChoices):
+    """Kinds of repository host a refresh knows how to read; blank means detect from ``repo_url``."""
+
+    AUTO = "", "Detect from the repository URL"
+    GITHUB = "github", "GitHub"
+    GITLAB = "gitlab", "GitLab"
+    BITBUCKET = "bitbucket", "Bitbucket"
+    FORGEJO = "forgejo", "Forgejo / Gitea / Codeberg"
+
+
+class Package(TimeStampedModel):
+    """A Django package as djangopackages.org lists it, with the facts fetched about it.
+
+    Fetched facts: ``repo_description``, ``repo_watchers`` (stars), ``repo_forks``,
+    ``participants`` (list of contributor names, most active first), ``commits_over_52`` (52
+    weekly commit counts, oldest first, or ``[]``), ``last_commit_date`` (served as
+    ``last_updated``), ``commit_count``, ``date_repo_archived``, ``repo_default_branch``,
+    ``repo_moved_to`` (where a redirect said the repository now lives), and from PyPI
+    ``latest_version``, ``license``, ``classifiers``, ``requires_python``, ``supports_python3``,
+    ``pypi_downloads``. ``score`` is derived from them. ``fetch_error*`` describe the last failed
+    refresh and are cleared by the next successful one.
+    """
+
+    title = models.CharField(max_length=100, db_index=True)
+    slug = models.SlugField(max_length=100, unique=True)
+    category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="packages")
+    repo_url = models.URLField(max_length=255, blank=True)
+    repo_host = models.CharField(
+        max_length=20,
+        choices=RepoHost.choices,
+        blank=True,
+        help_text="Leave blank to detect the host from the URL; set it for self-hosted GitLab or Forgejo/Gitea.",
+    )
+    pypi_url = models.CharField(max_length=255, blank=True, help_text="A PyPI project URL or name.")
+    documentation_url = models.URLField(max_length=255, blank=True, null=True)
+    usage_count = models.PositiveIntegerField(default=0)
+
+    # Repository facts
+    repo_description = models.TextField(blank=True, editable=False)
+    repo_watchers = models.IntegerField(default=0, editable=False)
+    repo_forks = models.IntegerField(default=0, editable=False)
+    participants = models.JSONField(default=list, blank=True, editable=False)
+    commits_over_52 = models.JSONField(default=list, blank=True, editable=False)
+    last_commit_date = models.DateTimeField(null=True, blank=True, editable=False)
+    commit_count = models.PositiveIntegerField(default=0, editable=False)
+    date_repo_archived = models.DateTimeField(null=True, blank=True, editable=False)
+    repo_default_branch = models.CharField(max_length=255, blank=True, editable=False)
+    repo_moved_to = models.URLField(max_length=255, blank=True, editable=False)
+
+    # PyPI facts
+    latest_version = models.ForeignKey(
+        "Version", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False
+    )
+    license = models.TextField(blank=True, editable=False)
+    classifiers = models.JSONField(default=list, blank=True, editable=False)
+    requires_python = models.CharField(max_length=255, blank=True, editable=False)
+    supports_python3 = models.BooleanField(null=True, editable=False)
+    pypi_downloads = models.PositiveIntegerField(default=0, editable=False)
+
+    score = models.IntegerField(default=0, db_index=True, editable=False)
+    last_fetched = models.DateTimeField(null=True, blank=True, db_index=True, editable=False)
+    fetch_error = models.TextField(blank=True, editable=False)
+    fetch_error_at = models.DateTimeField(null=True, blank=True, editable=False)
+    fetch_error_count = models.PositiveIntegerField(default=0, editable=False)
+
+    class Meta:
+        ordering = ["-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["repo_url"], condition=~Q(repo_url=""), name="package_repo_url_unique_when_set"
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def pypi_version(self):
+        """The latest release number (str), or None when the package has no known release."""
+        return self.latest_version.number if self.latest_version_id else None
+
+    @property
+    def repo_hostname(self):
+        """The host part of ``repo_url`` in lower case (e.g. ``"github.com"``), ``""`` when unset."""
+        return (urlsplit(self.repo_url).hostname or "") if self.repo_url else ""
+
+
+class Version(TimeStampedModel):
+    """One release number of a package as PyPI lists it.
+
+    ``number`` is the release string as published (not necessarily valid PEP 440);
+    ``upload_time`` is the first file's ``upload_time_iso_8601`` (UTC); ``license`` and
+    ``development_status`` come from that release's metadata.
+    """
+
+    package = models.ForeignKey(Package, on_delete=models.CASCADE, related_name="versions")
+    number = models.CharField(max_length=100)
+    upload_time = models.DateTimeField(null=True, blank=True)
+    license = models.TextField(blank=True)
+    development_status = models.CharField(max_length=100, blank=True)
+    hidden = models.BooleanField(default=False)
+    yanked = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["-upload_time", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["package", "number"], name="version_unique_per_package"),
+        ]
+
+    def __str__(self):
+        return f"{self.package} {self.number}"
