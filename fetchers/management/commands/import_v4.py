@@ -1,0 +1,40 @@
+"""``manage.py import_v4 SOURCE``: import v4 documents from a folder or a live v4 API."""
+from django.core.management.base import BaseCommand, CommandError
+from tqdm import tqdm
+
+from fetchers.v4import import InvalidDocument, import_document
+from fetchers.v4source import KINDS, SourceError, open_source
+
+
+class Command(BaseCommand):
+    help = (
+        "Import djangopackages.org v4 documents from a folder laid out as <kind>/<id>.json "
+        "(kinds: categories, grids, packages) or from a v4 API root URL such as "
+        "https://djangopackages.org/api/v4/. Malformed documents are reported and skipped; "
+        "the command then exits non-zero."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("source", help="a folder, or the base URL of a v4 API")
+
+    def handle(self, source, **options):
+        try:
+            src = open_source(source)
+            tally = {kind: {"created": 0, "updated": 0, "unchanged": 0, "skipped": 0} for kind in KINDS}
+            for kind in KINDS:
+                progress = tqdm(src.documents(kind), total=src.count(kind), desc=kind, unit="doc", disable=None)
+                for doc in progress:
+                    try:
+                        if doc.error:
+                            raise InvalidDocument(doc.error)
+                        tally[kind][import_document(kind, doc.data)] += 1
+                    except InvalidDocument as err:
+                        tally[kind]["skipped"] += 1
+                        self.stderr.write(f"skipped {doc.name}: {err}")
+        except SourceError as err:
+            raise CommandError(str(err)) from None
+        for kind, counts in tally.items():
+            self.stdout.write(f"{kind}: " + ", ".join(f"{n} {what}" for what, n in counts.items()))
+        skipped = sum(counts["skipped"] for counts in tally.values())
+        if skipped:
+            raise CommandError(f"{skipped} document(s) skipped")

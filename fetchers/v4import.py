@@ -1,0 +1,221 @@
+"""Writing v4 documents (as djangopackages.org serves them) into our tables.
+
+``import_document(kind, data)`` validates one document and creates or updates its row, keeping
+ids, slugs and every timestamp exactly as given; it raises ``InvalidDocument`` (and writes
+nothing) when a key is missing, mistyped or a link is not a v4 URL. Linked grids and categories
+that do not exist yet become placeholder rows (``is_placeholder``) until their own document
+arrives. Re-importing an unchanged document writes nothing.
+"""
+import re
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+
+from categories.models import Category
+from grids.models import Grid, GridPackage
+from packages.models import Package, Version
+
+CREATED, UPDATED, UNCHANGED = "created", "updated", "unchanged"
+
+
+class InvalidDocument(Exception):
+    """A document that cannot be imported; the message names the key and the reason."""
+
+
+def _link(kind):
+    pattern = re.compile(rf"^https?://[^/\s]+(?:/[^\s?#]*)?/api/v4/{kind}/(\d+)/(?:\?format=api)?$")
+
+    def parse(value):
+        match = pattern.match(value) if isinstance(value, str) else None
+        if not match:
+            raise ValueError(f"not a v4 {kind} URL: {value!r}")
+        return int(match.group(1))
+
+    return parse
+
+
+def _typed(*types):
+    def parse(value):
+        # bool is an int in Python; a JSON true is never a count.
+        if not isinstance(value, types) or (isinstance(value, bool) and bool not in types):
+            raise ValueError(f"expected {' or '.join(t.__name__ for t in types)}, got {type(value).__name__}")
+        return value
+
+    return parse
+
+
+def _datetime(value):
+    parsed = parse_datetime(value) if isinstance(value, str) else None
+    if parsed is None or parsed.tzinfo is None:
+        raise ValueError(f"not an ISO 8601 datetime with an offset: {value!r}")
+    return parsed
+
+
+def _nullable(parse):
+    return lambda value: None if value is None else parse(value)
+
+
+def _list_of(parse):
+    return lambda value: [parse(item) for item in _typed(list)(value)]
+
+
+_id = _typed(int)
+_str = _typed(str)
+_bool = _typed(bool)
+
+SCHEMAS = {
+    "categories": {
+        "id": _id, "title": _str, "slug": _str, "description": _str, "title_plural": _str,
+        "show_pypi": _bool, "created": _datetime, "modified": _datetime,
+    },
+    "grids": {
+        "id": _id, "title": _str, "slug": _str, "description": _str, "is_locked": _bool,
+        "packages": _list_of(_link("packages")), "header": _bool, "created": _datetime, "modified": _datetime,
+    },
+    "packages": {
+        "category": _link("categories"), "grids": _list_of(_link("grids")), "id": _id, "title": _str,
+        "slug": _str, "last_updated": _nullable(_datetime), "last_fetched": _nullable(_datetime),
+        "repo_url": _str, "pypi_version": _nullable(_str), "created": _datetime, "modified": _datetime,
+        "repo_forks": _id, "repo_description": _nullable(_str), "pypi_url": _str,
+        "documentation_url": _nullable(_str), "repo_watchers": _id, "commits_over_52": _list_of(_id),
+        "participants": _list_of(_str),
+    },
+}
+
+
+def validate(kind, data):
+    """Return the document's values parsed (links become ids, datetimes aware datetimes).
+
+    Raises ``InvalidDocument`` naming the first missing or bad key.
+    """
+    if not isinstance(data, dict):
+        raise InvalidDocument(f"not a JSON object but {type(data).__name__}")
+    values = {}
+    for key, parse in SCHEMAS[kind].items():
+        if key not in data:
+            raise InvalidDocument(f"missing key {key!r}")
+        try:
+            values[key] = parse(data[key])
+        except ValueError as err:
+            raise InvalidDocument(f"key {key!r}: {err}") from None
+    if values["id"] <= 0 or not values["slug"]:
+        raise InvalidDocument("id must be positive and slug non-empty")
+    return values
+
+
+def _write(model, ident, fields):
+    """Create row ``ident`` or update it with ``fields``; returns CREATED, UPDATED or UNCHANGED."""
+    obj = model.objects.filter(pk=ident).first()
+    if obj is None:
+        obj = model(pk=ident, **fields)
+        changed = None
+    else:
+        changed = [name for name, value in fields.items() if getattr(obj, name) != value]
+        if not changed:
+            return UNCHANGED
+        for name in changed:
+            setattr(obj, name, fields[name])
+    # Field-level checks (lengths, URL and slug shapes); uniqueness is left to the database.
+    obj.full_clean(validate_unique=False, validate_constraints=False)
+    obj.save(touch=False, force_insert=changed is None, update_fields=changed)
+    return CREATED if changed is None else UPDATED
+
+
+def _placeholder(model, ident, label, **extra):
+    """Make sure row ``ident`` exists; a missing one becomes an obvious placeholder."""
+    now = timezone.now()
+    model.objects.get_or_create(
+        pk=ident,
+        defaults={
+            "title": f"Placeholder {label} {ident}",
+            "slug": f"placeholder-{label}-{ident}",
+            "is_placeholder": True,
+            "created": now,
+            "modified": now,
+            **extra,
+        },
+    )
+
+
+def _import_category(v):
+    return _write(Category, v["id"], {
+        "title": v["title"], "slug": v["slug"], "description": v["description"],
+        "title_plural": v["title_plural"], "show_pypi": v["show_pypi"], "created": v["created"],
+        "modified": v["modified"], "is_placeholder": False,
+    })
+
+
+def _import_grid(v):
+    outcome = _write(Grid, v["id"], {
+        "title": v["title"], "slug": v["slug"], "description": v["description"], "is_locked": v["is_locked"],
+        "header": v["header"], "created": v["created"], "modified": v["modified"], "is_placeholder": False,
+    })
+    # Link the listed packages we hold; packages imported later link themselves.
+    known = set(Package.objects.filter(pk__in=v["packages"]).values_list("pk", flat=True))
+    linked = set(GridPackage.objects.filter(grid_id=v["id"]).values_list("package_id", flat=True))
+    missing = [pk for pk in v["packages"] if pk in known and pk not in linked]
+    GridPackage.objects.bulk_create(GridPackage(grid_id=v["id"], package_id=pk) for pk in missing)
+    return UPDATED if missing and outcome == UNCHANGED else outcome
+
+
+def _import_package(v):
+    _placeholder(Category, v["category"], "category")
+    for grid_id in v["grids"]:
+        _placeholder(Grid, grid_id, "grid")
+    fields = {
+        "category_id": v["category"], "title": v["title"], "slug": v["slug"],
+        "last_commit_date": v["last_updated"], "last_fetched": v["last_fetched"], "repo_url": v["repo_url"],
+        "created": v["created"], "modified": v["modified"], "repo_forks": v["repo_forks"],
+        "repo_description": v["repo_description"] or "", "pypi_url": v["pypi_url"],
+        "documentation_url": v["documentation_url"], "repo_watchers": v["repo_watchers"],
+        "commits_over_52": v["commits_over_52"], "participants": v["participants"],
+    }
+    outcome = _write(Package, v["id"], fields)
+    package = Package.objects.get(pk=v["id"])
+    latest = None
+    if v["pypi_version"] is not None:
+        latest, _ = Version.objects.get_or_create(package=package, number=v["pypi_version"])
+    if package.latest_version_id != (latest.pk if latest else None):
+        package.latest_version = latest
+        package.save(touch=False, update_fields=["latest_version"])
+        outcome = outcome if outcome != UNCHANGED else UPDATED
+    if _link_grids(package.pk, v["grids"]) and outcome == UNCHANGED:
+        outcome = UPDATED
+    return outcome
+
+
+def _link_grids(package_id, grid_ids):
+    """Make the package's memberships exactly ``grid_ids``, in that order of creation.
+
+    Memberships that already stand in the right order are kept (with their grid cells); from the
+    first one out of place, the rest are recreated in order. Returns True if anything changed.
+    """
+    current = list(GridPackage.objects.filter(package_id=package_id).order_by("id"))
+    wanted = list(dict.fromkeys(grid_ids))
+    keep = 0
+    while keep < min(len(current), len(wanted)) and current[keep].grid_id == wanted[keep]:
+        keep += 1
+    if keep == len(current) == len(wanted):
+        return False
+    GridPackage.objects.filter(pk__in=[gp.pk for gp in current[keep:]]).delete()
+    GridPackage.objects.bulk_create(GridPackage(grid_id=g, package_id=package_id) for g in wanted[keep:])
+    return True
+
+
+_IMPORTERS = {"categories": _import_category, "grids": _import_grid, "packages": _import_package}
+
+
+def import_document(kind, data):
+    """Validate and write one document of ``kind`` in its own transaction.
+
+    Returns CREATED, UPDATED or UNCHANGED. Raises ``InvalidDocument`` for a malformed document
+    or one that clashes with another row (a slug or repo_url already taken); nothing is written then.
+    """
+    values = validate(kind, data)
+    try:
+        with transaction.atomic():
+            return _IMPORTERS[kind](values)
+    except (IntegrityError, ValidationError) as err:
+        raise InvalidDocument(f"cannot be stored: {err}") from None
