@@ -1,0 +1,15 @@
+"""Admin for categories: slugs prepopulated from the title."""
+from django.contrib import admin
+
+from categories.models import Category
+
+
+@admin.register(Category)
+class CategoryAdmin(admin.ModelAdmin):
+    """Categories, searchable by title and slug."""
+
+    list_display = ["title", "slug", "title_plural", "show_pypi", "is_placeholder", "modified"]
+    list_filter = ["show_pypi", "is_placeholder"]
+    search_fields = ["title", "slug"]
+    prepopulated_fields = {"slug": ["title"]}
+    readonly_fields = ["is_placeholder", "created", "modified"]

@@ -1,0 +1,72 @@
+"""The Django admin: staff only, and every changelist and change form renders with data."""
+import pytest
+from django.contrib import admin
+from django.urls import reverse
+
+from grids.models import Element, Feature, Grid, GridPackage
+from packages.models import Package
+
+pytestmark = pytest.mark.django_db
+
+MODELS = [m for m in admin.site._registry if m._meta.app_label in {"categories", "packages", "grids"}]
+
+
+@pytest.fixture
+def editor_data(sample):
+    package = Package.objects.get(pk=1327)
+    Package.objects.filter(pk=1327).update(fetch_error="GitHub answered 502", repo_host="github")
+    grid = Grid.objects.get(pk=161)
+    feature = Feature.objects.create(grid=grid, title="Python 3")
+    Element.objects.create(grid_package=GridPackage.objects.get(grid=grid, package=package), feature=feature, text="yes")
+    return package
+
+
+def test_every_app_model_is_in_the_admin():
+    names = {m.__name__ for m in MODELS}
+    assert names == {"Category", "Package", "Version", "Grid", "GridPackage", "Feature", "Element"}
+
+
+@pytest.mark.parametrize("model", MODELS, ids=lambda m: m.__name__)
+def test_an_anonymous_user_is_sent_to_the_login_page(client, model):
+    url = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist")
+    response = client.get(url)
+    assert response.status_code == 302
+    assert response["Location"].startswith("/admin/login/")
+
+
+@pytest.mark.parametrize("model", MODELS, ids=lambda m: m.__name__)
+def test_every_changelist_and_change_form_renders_with_data(admin_client, editor_data, model):
+    info = f"admin:{model._meta.app_label}_{model._meta.model_name}"
+    changelist = admin_client.get(reverse(f"{info}_changelist"))
+    assert changelist.status_code == 200
+    obj = model.objects.first()
+    assert obj is not None
+    change = admin_client.get(reverse(f"{info}_change", args=[obj.pk]))
+    assert change.status_code == 200
+    assert str(obj) in change.content.decode()
+
+
+def test_the_package_list_shows_host_stars_and_fetch_error(admin_client, editor_data):
+    html = admin_client.get(reverse("admin:packages_package_changelist") + "?q=hstore").content.decode()
+    assert "django-hstore" in html and "github.com" in html and "519" in html and "GitHub answered 502" in html
+
+
+@pytest.mark.parametrize("query,expected", [("host=bitbucket", 12), ("host=github", 83), ("host=other", 3), ("date_repo_archived__isnull=False", 0)])
+def test_the_package_list_filters_by_host_and_archived_state(admin_client, editor_data, query, expected):
+    response = admin_client.get(reverse("admin:packages_package_changelist") + "?" + query)
+    assert response.context["cl"].result_count == expected
+
+
+def test_fetched_facts_are_read_only_in_the_form(admin_client, editor_data):
+    url = reverse("admin:packages_package_change", args=[1327])
+    form = admin_client.get(url).context["adminform"].form
+    assert "repo_watchers" not in form.fields and "title" in form.fields
+    data = {
+        "title": "django-hstore", "slug": "django-hstore", "category": 1, "repo_url": editor_data.repo_url,
+        "repo_host": "github", "pypi_url": editor_data.pypi_url, "documentation_url": "", "usage_count": 3,
+        "repo_watchers": 5, "versions-TOTAL_FORMS": 1, "versions-INITIAL_FORMS": 1,
+        "versions-0-id": editor_data.latest_version_id, "versions-0-package": 1327,
+    }
+    assert admin_client.post(url, data).status_code == 302
+    editor_data.refresh_from_db()
+    assert editor_data.usage_count == 3 and editor_data.repo_watchers == 519
