@@ -27,7 +27,12 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "corsheaders",
     "rest_framework",
+    "django_filters",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "djpackages",
     "categories",
     "packages",
     "grids",
@@ -36,9 +41,11 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "corsheaders.middleware.CorsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "djpackages.conditional.APIConditionalGetMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -95,7 +102,21 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
     "DEFAULT_PAGINATION_CLASS": "djpackages.pagination.V4Pagination",
     "PAGE_SIZE": 20,
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
 }
+SPECTACULAR_SETTINGS = {
+    "TITLE": "djpackages API v4",
+    "DESCRIPTION": "Read-only API of Django packages, grids and categories, compatible with djangopackages.org's v4.",
+    "VERSION": "4",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+}
+# Anyone may read the API from a browser on another origin; nothing else is shared.
+CORS_URLS_REGEX = r"^/api/.*$"
+CORS_ALLOW_ALL_ORIGINS = True
+CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
 API_MAX_PAGE_SIZE = env.int("API_MAX_PAGE_SIZE", default=1000)
 
 LOGGING = {
@@ -104,3 +125,17 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
 }
+
+# Fetchers: base URLs of the outside APIs (enterprise, self-hosted or local test servers may
+# replace them) and the tokens, each sent only to its own API's host.
+GITHUB_API_URL = env.str("GITHUB_API_URL", default="https://api.github.com")
+GITLAB_API_URL = env.str("GITLAB_API_URL", default="https://gitlab.com/api/v4")
+BITBUCKET_API_URL = env.str("BITBUCKET_API_URL", default="https://api.bitbucket.org/2.0")
+CODEBERG_API_URL = env.str("CODEBERG_API_URL", default="https://codeberg.org/api/v1")
+PYPI_JSON_URL = env.str("PYPI_JSON_URL", default="https://pypi.org/pypi")
+GITHUB_TOKEN = env.str("GITHUB_TOKEN", default="")
+GITLAB_TOKEN = env.str("GITLAB_TOKEN", default="")
+BITBUCKET_TOKEN = env.str("BITBUCKET_TOKEN", default="")
+CODEBERG_TOKEN = env.str("CODEBERG_TOKEN", default="")
+FETCH_CONNECT_TIMEOUT = env.float("FETCH_CONNECT_TIMEOUT", default=5.0)
+FETCH_READ_TIMEOUT = env.float("FETCH_READ_TIMEOUT", default=30.0)

@@ -1,10 +1,12 @@
-"""URLs: the v4 API router (packages, grids, categories), the admin, and ``/`` sending to the API root."""
+"""URLs: the v4 API router, its OpenAPI schema and docs, ``/healthz``, the admin, and ``/`` sending to the API root."""
 from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import RedirectView
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
 from categories.views import CategoryViewSet
+from djpackages.health import healthz
 from grids.views import GridViewSet
 from packages.views import PackageViewSet
 
@@ -14,7 +16,11 @@ router.register("grids", GridViewSet, basename="grid")
 router.register("categories", CategoryViewSet, basename="category")
 
 urlpatterns = [
+    path("api/v4/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("api/v4/schema/swagger-ui/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
+    path("api/v4/schema/redoc/", SpectacularRedocView.as_view(url_name="schema"), name="redoc"),
     path("api/v4/", include(router.urls)),
+    path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("", RedirectView.as_view(url="/api/v4/", permanent=False)),
 ]

@@ -1,7 +1,9 @@
 """The v4 grid endpoints: ``/api/v4/grids/`` and ``/api/v4/grids/<id or slug>/``."""
 from django.db.models import Prefetch
+from django_filters.rest_framework import DjangoFilterBackend
 
 from djpackages.api import V4ReadOnlyViewSet
+from grids.filters import GridFilter
 from grids.models import Grid, GridPackage
 from grids.serializers import GridSerializer
 
@@ -10,6 +12,8 @@ class GridViewSet(V4ReadOnlyViewSet):
     """Grids, newest first, each with its package links ordered by package title, in constant queries."""
 
     serializer_class = GridSerializer
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = GridFilter
     queryset = Grid.objects.prefetch_related(
         Prefetch(
             "gridpackage_set",

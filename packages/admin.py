@@ -1,9 +1,8 @@
 """Admin for packages and versions: editors set what a package is; fetched facts are read-only."""
 from django.contrib import admin
 from django.db import models
-from django.db.models import Q
 
-from packages.models import Package, Version
+from packages.models import PUBLIC_HOSTS, Package, RepoHost, Version
 
 FETCHED_FACTS = [
     "repo_description", "repo_watchers", "repo_forks", "participants", "commits_over_52", "last_commit_date",
@@ -14,24 +13,20 @@ FETCH_STATE = ["last_fetched", "fetch_error", "fetch_error_at", "fetch_error_cou
 
 
 class HostFilter(admin.SimpleListFilter):
-    """Filter by the host of ``repo_url`` (GitHub, GitLab, Bitbucket, Codeberg, anything else)."""
+    """Filter by repository host kind (explicit ``repo_host`` or the public host in ``repo_url``), or none of them."""
 
     title = "repository host"
     parameter_name = "host"
-    HOSTS = {"github": "github.com", "gitlab": "gitlab.com", "bitbucket": "bitbucket.org", "codeberg": "codeberg.org"}
 
     def lookups(self, request, model_admin):
-        return [(key, domain) for key, domain in self.HOSTS.items()] + [("other", "other")]
-
-    def _on(self, domain):
-        return Q(repo_url__iregex=rf"^[a-z+]+://(www\.)?{domain.replace('.', '[.]')}(/|$)")
+        return [choice for choice in RepoHost.choices if choice[0]] + [("other", "other")]
 
     def queryset(self, request, queryset):
-        if self.value() in self.HOSTS:
-            return queryset.filter(self._on(self.HOSTS[self.value()]))
+        if self.value() in PUBLIC_HOSTS:
+            return queryset.on_host(self.value())
         if self.value() == "other":
-            for domain in self.HOSTS.values():
-                queryset = queryset.exclude(self._on(domain))
+            for kind in PUBLIC_HOSTS:
+                queryset = queryset.exclude(pk__in=Package.objects.on_host(kind).values("pk"))
             return queryset
         return queryset
 
@@ -49,8 +44,8 @@ class VersionInline(admin.TabularInline):
 class PackageAdmin(admin.ModelAdmin):
     """Packages: list with host, stars and fetch state; search by title, slug and repo URL."""
 
-    list_display = ["title", "category", "repo_hostname", "repo_watchers", "last_fetched", "fetch_error_short"]
-    list_filter = ["category", HostFilter, "repo_host", ("date_repo_archived", admin.EmptyFieldListFilter)]
+    list_display = ["title", "category", "repo_hostname", "repo_watchers", "score", "last_fetched", "fetch_error_short"]
+    list_filter = ["category", HostFilter, ("date_repo_archived", admin.EmptyFieldListFilter)]
     list_select_related = ["category"]
     search_fields = ["title", "slug", "repo_url"]
     prepopulated_fields = {"slug": ["title"]}

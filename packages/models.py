@@ -22,6 +22,21 @@ class RepoHost(models.TextChoices):
     FORGEJO = "forgejo", "Forgejo / Gitea / Codeberg"
 
 
+# The public host of each kind; self-hosted instances are marked by an explicit ``repo_host``.
+PUBLIC_HOSTS = {"github": "github.com", "gitlab": "gitlab.com", "bitbucket": "bitbucket.org", "forgejo": "codeberg.org"}
+
+
+class PackageQuerySet(models.QuerySet):
+    """Queries editors and API filters share."""
+
+    def on_host(self, kind):
+        """Packages whose repository is on a host of ``kind`` (a ``RepoHost`` value): the explicit
+        ``repo_host``, or no explicit host and ``repo_url`` on that kind's public host."""
+        domain = PUBLIC_HOSTS[kind].replace(".", "[.]")
+        on_public_host = Q(repo_host="", repo_url__iregex=rf"^[a-z+]+://(www[.])?{domain}(/|$)")
+        return self.filter(Q(repo_host=kind) | on_public_host)
+
+
 class Package(TimeStampedModel):
     """A Django package as djangopackages.org lists it, with the facts fetched about it.
 
@@ -76,6 +91,8 @@ class Package(TimeStampedModel):
     fetch_error = models.TextField(blank=True, editable=False)
     fetch_error_at = models.DateTimeField(null=True, blank=True, editable=False)
     fetch_error_count = models.PositiveIntegerField(default=0, editable=False)
+
+    objects = PackageQuerySet.as_manager()
 
     class Meta:
         ordering = ["-id"]

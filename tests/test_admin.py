@@ -51,7 +51,7 @@ def test_the_package_list_shows_host_stars_and_fetch_error(admin_client, editor_
     assert "django-hstore" in html and "github.com" in html and "519" in html and "GitHub answered 502" in html
 
 
-@pytest.mark.parametrize("query,expected", [("host=bitbucket", 12), ("host=github", 83), ("host=other", 3), ("date_repo_archived__isnull=False", 0)])
+@pytest.mark.parametrize("query,expected", [("host=bitbucket", 12), ("host=github", 83), ("host=gitlab", 0), ("host=other", 3), ("date_repo_archived__isnull=False", 0)])
 def test_the_package_list_filters_by_host_and_archived_state(admin_client, editor_data, query, expected):
     response = admin_client.get(reverse("admin:packages_package_changelist") + "?" + query)
     assert response.context["cl"].result_count == expected

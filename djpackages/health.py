@@ -1,0 +1,48 @@
+"""``/healthz``: is the service able to work? Database, cache and task broker, as JSON.
+
+Cheap enough to poll every few seconds: one ``SELECT 1``, one cache round trip, one broker
+connection with a one-second timeout. 200 when all are reachable, 503 otherwise.
+"""
+from django.conf import settings
+from django.core.cache import cache
+from django.db import connection
+from django.http import JsonResponse
+from django.views.decorators.cache import never_cache
+from kombu import Connection
+
+
+def _database():
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+        cursor.fetchone()
+
+
+def _cache():
+    cache.set("healthz", "ok", timeout=10)
+    if cache.get("healthz") != "ok":
+        raise RuntimeError("the cache did not return what was stored")
+
+
+def _broker():
+    url = getattr(settings, "CELERY_BROKER_URL", "")
+    if not url or url.startswith("memory://"):
+        return "not used"
+    with Connection(url, connect_timeout=1) as conn:
+        conn.ensure_connection(max_retries=1, timeout=1)
+    return "ok"
+
+
+CHECKS = {"database": _database, "cache": _cache, "broker": _broker}
+
+
+@never_cache
+def healthz(request):
+    """``{"status": "ok"|"error", "checks": {"database": "ok"|"error: ...", ...}}`` with 200 or 503."""
+    checks = {}
+    for name, check in CHECKS.items():
+        try:
+            checks[name] = check() or "ok"
+        except Exception as err:  # noqa: BLE001 - any failure is what the check reports
+            checks[name] = f"error: {type(err).__name__}: {err}"
+    healthy = all(not value.startswith("error") for value in checks.values())
+    return JsonResponse({"status": "ok" if healthy else "error", "checks": checks}, status=200 if healthy else 503)

@@ -1,0 +1,15 @@
+"""Filters of the grid list (``/api/v4/grids/?package=django-hstore``)."""
+import django_filters
+
+from djpackages.filters import IdOrSlugFilter
+from grids.models import Grid
+
+
+class GridFilter(django_filters.FilterSet):
+    """``package``: grids holding the package with that id or slug."""
+
+    package = IdOrSlugFilter(field_name="gridpackage__package")
+
+    class Meta:
+        model = Grid
+        fields = []

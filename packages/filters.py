@@ -1,0 +1,53 @@
+"""Filters and ordering of the package list (``/api/v4/packages/?category=apps&ordering=-repo_watchers``)."""
+import django_filters
+
+from djpackages.filters import IdOrSlugFilter, StrictBooleanFilter
+from packages.models import PUBLIC_HOSTS, Package
+
+ORDERINGS = [
+    ("id", "id"),
+    ("title", "title"),
+    ("repo_watchers", "repo_watchers"),
+    ("repo_forks", "repo_forks"),
+    ("last_commit_date", "last_updated"),
+    ("last_fetched", "last_fetched"),
+    ("score", "score"),
+]
+
+
+class StableOrderingFilter(django_filters.OrderingFilter):
+    """Upstream's orderings by public name, each ascending or descending (``-`` prefix); ties
+    are broken by id in the same direction so pages never overlap. Unknown names are a 400."""
+
+    def filter(self, qs, value):
+        if not value:
+            return qs
+        ordering = [self.get_ordering_value(param) for param in value]
+        tiebreak = "-id" if ordering[-1].startswith("-") else "id"
+        return qs.order_by(*ordering, tiebreak)
+
+
+class PackageFilter(django_filters.FilterSet):
+    """Package list filters; each invalid value is a 400 that names its parameter.
+
+    ``category``/``grid``: id or slug; ``repo_host``: github, gitlab, bitbucket, forgejo;
+    ``archived``, ``has_pypi_release``, ``python3``: true/false; ``updated_since`` (last commit)
+    and ``fetched_since``: ISO 8601 datetimes.
+    """
+
+    category = IdOrSlugFilter(field_name="category")
+    grid = IdOrSlugFilter(field_name="gridpackage__grid")
+    repo_host = django_filters.ChoiceFilter(choices=[(k, k) for k in PUBLIC_HOSTS], method="filter_repo_host")
+    archived = StrictBooleanFilter(field_name="date_repo_archived", lookup_expr="isnull", exclude=True)
+    has_pypi_release = StrictBooleanFilter(field_name="latest_version", lookup_expr="isnull", exclude=True)
+    python3 = StrictBooleanFilter(field_name="supports_python3")
+    updated_since = django_filters.IsoDateTimeFilter(field_name="last_commit_date", lookup_expr="gte")
+    fetched_since = django_filters.IsoDateTimeFilter(field_name="last_fetched", lookup_expr="gte")
+    ordering = StableOrderingFilter(fields=ORDERINGS)
+
+    class Meta:
+        model = Package
+        fields = []
+
+    def filter_repo_host(self, queryset, name, value):
+        return queryset.on_host(value)

@@ -1,0 +1,289 @@
+"""What we add to upstream's v4 API: filters, ordering, conditional GET, OpenAPI, CORS, health."""
+import json
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from categories.models import Category
+from grids.models import Grid, GridPackage
+from packages.models import Package, Version
+
+pytestmark = pytest.mark.django_db
+
+
+def _ids(client, query, kind="packages"):
+    response = client.get(f"/api/v4/{kind}/?limit=1000&{query}")
+    assert response.status_code == 200, response.content
+    return [item["id"] for item in json.loads(response.content)["results"]]
+
+
+@pytest.fixture
+def shelf(db):
+    """Packages on several hosts with known facts, in two categories and two grids."""
+    now = timezone.now()
+    apps = Category.objects.create(title="App", slug="apps")
+    frameworks = Category.objects.create(title="Framework", slug="frameworks")
+    rows = {
+        "gh": dict(repo_url="https://github.com/a/gh", repo_watchers=50, repo_forks=5, supports_python3=True, last_commit_date=now - timedelta(days=3), last_fetched=now),
+        "gl": dict(repo_url="https://gitlab.com/a/b/gl", repo_watchers=10, repo_forks=9, supports_python3=False, last_commit_date=now - timedelta(days=400)),
+        "bb": dict(repo_url="https://bitbucket.org/a/bb", repo_watchers=30, repo_forks=1, date_repo_archived=now),
+        "cb": dict(repo_url="https://codeberg.org/a/cb", repo_watchers=30, repo_forks=2, category=frameworks),
+        "self": dict(repo_url="https://git.example.org/a/self", repo_host="gitlab", repo_watchers=1),
+        "none": dict(repo_url="", repo_watchers=0, score=7),
+    }
+    packages = {}
+    for slug, fields in rows.items():
+        fields.setdefault("category", apps)
+        packages[slug] = Package.objects.create(title=slug.upper(), slug=slug, **fields)
+    release = Version.objects.create(package=packages["gh"], number="1.0")
+    Package.objects.filter(pk=packages["gh"].pk).update(latest_version=release)
+    web = Grid.objects.create(title="Web", slug="web")
+    GridPackage.objects.create(grid=web, package=packages["gh"])
+    GridPackage.objects.create(grid=web, package=packages["cb"])
+    Grid.objects.create(title="Empty", slug="empty")
+    return packages, web
+
+
+@pytest.mark.parametrize(
+    "query,expected",
+    [
+        ("category=apps", {"gh", "gl", "bb", "self", "none"}),
+        ("category=frameworks", {"cb"}),
+        ("category=nope", set()),
+        ("grid=web", {"gh", "cb"}),
+        ("repo_host=github", {"gh"}),
+        ("repo_host=gitlab", {"gl", "self"}),
+        ("repo_host=bitbucket", {"bb"}),
+        ("repo_host=forgejo", {"cb"}),
+        ("archived=true", {"bb"}),
+        ("archived=false", {"gh", "gl", "cb", "self", "none"}),
+        ("has_pypi_release=true", {"gh"}),
+        ("python3=true", {"gh"}),
+        ("python3=false", {"gl"}),
+        ("updated_since=2000-01-01T00:00:00Z&archived=false", {"gh", "gl"}),
+        ("fetched_since=2000-01-01", {"gh"}),
+    ],
+)
+def test_package_filters_pick_the_right_packages(client, shelf, query, expected):
+    packages, _ = shelf
+    assert set(_ids(client, query)) == {packages[s].pk for s in expected}
+
+
+def test_filters_by_id_work_like_by_slug(client, shelf):
+    packages, web = shelf
+    assert _ids(client, f"grid={web.pk}") == _ids(client, "grid=web")
+    assert _ids(client, f"category={packages['cb'].category_id}") == [packages["cb"].pk]
+    assert _ids(client, f"package={packages['gh'].pk}", kind="grids") == [web.pk]
+    assert _ids(client, "package=gh", kind="grids") == [web.pk]
+
+
+@pytest.mark.parametrize(
+    "query,field",
+    [
+        ("archived=maybe", "archived"),
+        ("python3=1", "python3"),
+        ("has_pypi_release=", None),
+        ("repo_host=sourceforge", "repo_host"),
+        ("updated_since=yesterday", "updated_since"),
+        ("fetched_since=2020-13-45", "fetched_since"),
+        ("ordering=stars", "ordering"),
+        ("ordering=-password", "ordering"),
+    ],
+)
+def test_an_invalid_filter_value_is_a_400_naming_the_field(client, shelf, query, field):
+    response = client.get(f"/api/v4/packages/?{query}")
+    if field is None:  # an empty value means "no filter"
+        assert response.status_code == 200
+        return
+    assert response.status_code == 400
+    assert list(json.loads(response.content)) == [field]
+
+
+@pytest.mark.parametrize("query", ["grid=99999999999999999999999", "category=%C3%28", "package=" + "x" * 3000])
+def test_odd_filter_values_match_nothing_and_never_fail(client, shelf, query):
+    kind = "grids" if query.startswith("package") else "packages"
+    assert _ids(client, query, kind=kind) == []
+
+
+@pytest.mark.parametrize("path", ["/api/v4/packages/?category=%00", "/api/v4/grids/?package=%00x"])
+def test_a_nul_byte_in_a_filter_is_a_400(client, shelf, path):
+    response = client.get(path)
+    assert response.status_code == 400 and "Null characters" in response.content.decode()
+
+
+ORDERINGS = {
+    "id": "id", "title": "title", "repo_watchers": "repo_watchers", "repo_forks": "repo_forks",
+    "last_updated": "last_commit_date", "last_fetched": "last_fetched", "score": "score",
+}
+
+
+@pytest.mark.parametrize("name", ORDERINGS)
+@pytest.mark.parametrize("direction", ["", "-"])
+def test_every_ordering_sorts_both_ways_with_id_breaking_ties(client, shelf, name, direction):
+    ids = _ids(client, f"ordering={direction}{name}")
+    field = ORDERINGS[name]
+    rows = {p.pk: p for p in Package.objects.all()}
+
+    def key(pk):
+        value = getattr(rows[pk], field)
+        return (value is not None, value if value is not None else 0, pk)
+
+    assert sorted(ids, key=key, reverse=direction == "-") == ids or name in ("last_updated", "last_fetched")
+    values = [getattr(rows[pk], field) for pk in ids if getattr(rows[pk], field) is not None]
+    assert values == sorted(values, reverse=direction == "-")
+    # ties (the two 30-star packages) are broken by id in the same direction
+    if name == "repo_watchers":
+        tied = [pk for pk in ids if rows[pk].repo_watchers == 30]
+        assert tied == sorted(tied, reverse=direction == "-")
+
+
+def test_the_default_order_stays_newest_first(client, shelf):
+    ids = _ids(client, "")
+    assert ids == sorted(ids, reverse=True)
+
+
+# Conditional GET
+
+
+def _get(client, path, **headers):
+    return client.get(path, **headers)
+
+
+def test_answers_carry_an_etag_and_last_modified(client, shelf):
+    response = _get(client, "/api/v4/packages/gh/")
+    assert response.status_code == 200
+    assert response["ETag"].startswith('"') and response["Last-Modified"].endswith("GMT")
+
+
+def test_a_matching_if_none_match_is_a_304_without_rendering(client, shelf, monkeypatch):
+    etag = _get(client, "/api/v4/packages/").headers["ETag"]
+    from packages.serializers import PackageSerializer
+
+    monkeypatch.setattr(PackageSerializer, "to_representation", lambda *a: pytest.fail("serializer ran"))
+    with CaptureQueriesContext(connection) as ctx:
+        response = _get(client, "/api/v4/packages/", HTTP_IF_NONE_MATCH=etag)
+    assert response.status_code == 304 and response.content == b""
+    assert response["ETag"] == etag
+    assert len(ctx.captured_queries) == 1
+
+
+def test_if_modified_since_is_honoured(client, shelf):
+    last_modified = _get(client, "/api/v4/grids/").headers["Last-Modified"]
+    assert _get(client, "/api/v4/grids/", HTTP_IF_MODIFIED_SINCE=last_modified).status_code == 304
+    assert _get(client, "/api/v4/grids/", HTTP_IF_MODIFIED_SINCE="Mon, 01 Jan 2001 00:00:00 GMT").status_code == 200
+
+
+def test_the_etag_differs_per_representation(client, shelf):
+    etags = {
+        _get(client, "/api/v4/packages/").headers["ETag"],
+        _get(client, "/api/v4/packages/?limit=2").headers["ETag"],
+        _get(client, "/api/v4/packages/", HTTP_ACCEPT="text/html").headers["ETag"],
+        _get(client, "/api/v4/packages/", HTTP_HOST="localhost").headers["ETag"],
+    }
+    assert len(etags) == 4
+
+
+WRITES = {
+    "save": lambda p, w: (setattr(p["gh"], "repo_watchers", 51), p["gh"].save()),
+    "queryset update": lambda p, w: Package.objects.filter(pk=p["gh"].pk).update(repo_forks=99),
+    "grid membership added": lambda p, w: GridPackage.objects.create(grid=w, package=p["gl"]),
+    "grid membership removed": lambda p, w: GridPackage.objects.filter(grid=w).delete(),
+    "bulk create": lambda p, w: Version.objects.bulk_create([Version(package=p["gl"], number="2.0")]),
+    "category renamed": lambda p, w: Category.objects.filter(slug="apps").update(title="Apps!"),
+    "grid deleted": lambda p, w: Grid.objects.filter(slug="empty").delete(),
+}
+
+
+@pytest.mark.parametrize("write", WRITES)
+def test_any_write_changes_the_etag(client, shelf, write):
+    packages, web = shelf
+    etag = _get(client, "/api/v4/packages/").headers["ETag"]
+    WRITES[write](packages, web)
+    response = _get(client, "/api/v4/packages/", HTTP_IF_NONE_MATCH=etag)
+    assert response.status_code == 200 and response["ETag"] != etag
+
+
+def test_errors_and_other_paths_carry_no_validators(client, shelf):
+    assert "ETag" not in _get(client, "/api/v4/packages/nope/")
+    assert "ETag" not in _get(client, "/healthz")
+    assert "ETag" not in _get(client, "/api/v4/packages/?archived=maybe")
+
+
+# OpenAPI
+
+
+def test_the_openapi_schema_is_valid_and_lists_every_route_and_filter(client):
+    from drf_spectacular.validation import validate_schema
+
+    response = client.get("/api/v4/schema/?format=json")
+    assert response.status_code == 200
+    schema = json.loads(response.content)
+    validate_schema(schema)
+    assert {
+        "/api/v4/packages/", "/api/v4/packages/{id}/", "/api/v4/grids/", "/api/v4/grids/{id}/",
+        "/api/v4/categories/", "/api/v4/categories/{id}/",
+    } <= set(schema["paths"])
+    params = {p["name"] for p in schema["paths"]["/api/v4/packages/"]["get"]["parameters"]}
+    assert {
+        "category", "grid", "repo_host", "archived", "has_pypi_release", "python3", "updated_since",
+        "fetched_since", "ordering", "limit", "offset",
+    } <= params
+    assert {p["name"] for p in schema["paths"]["/api/v4/grids/"]["get"]["parameters"]} >= {"package"}
+
+
+@pytest.mark.parametrize("page", ["/api/v4/schema/swagger-ui/", "/api/v4/schema/redoc/"])
+def test_the_documentation_pages_load_their_assets_locally(client, page):
+    html = client.get(page).content.decode()
+    assert "/static/drf_spectacular_sidecar/" in html
+    assert "cdn" not in html.lower()
+
+
+# CORS
+
+
+def test_the_api_answers_any_origin(client, shelf):
+    response = client.get("/api/v4/packages/", HTTP_ORIGIN="https://elsewhere.example")
+    assert response["Access-Control-Allow-Origin"] == "*"
+    preflight = client.options(
+        "/api/v4/packages/", HTTP_ORIGIN="https://elsewhere.example", HTTP_ACCESS_CONTROL_REQUEST_METHOD="GET"
+    )
+    assert preflight.status_code == 200 and "GET" in preflight["Access-Control-Allow-Methods"]
+    assert "POST" not in preflight["Access-Control-Allow-Methods"]
+
+
+@pytest.mark.parametrize("path", ["/admin/login/", "/healthz"])
+def test_nothing_outside_the_api_is_shared_across_origins(client, path):
+    assert "Access-Control-Allow-Origin" not in client.get(path, HTTP_ORIGIN="https://elsewhere.example")
+
+
+# Health
+
+
+def test_health_reports_each_dependency(client, settings):
+    settings.CELERY_BROKER_URL = "redis://127.0.0.1:6379/15"
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert json.loads(response.content) == {"status": "ok", "checks": {"database": "ok", "cache": "ok", "broker": "ok"}}
+
+
+def test_health_is_503_when_the_broker_is_unreachable(client, settings):
+    settings.CELERY_BROKER_URL = "redis://127.0.0.1:1/0"
+    response = client.get("/healthz")
+    body = json.loads(response.content)
+    assert response.status_code == 503 and body["status"] == "error"
+    assert body["checks"]["database"] == "ok" and body["checks"]["broker"].startswith("error: ")
+
+
+def test_health_is_503_when_the_database_fails(client, monkeypatch):
+    from djpackages import health
+
+    def broken():
+        raise ConnectionError("database is down")
+
+    monkeypatch.setitem(health.CHECKS, "database", broken)
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    assert json.loads(response.content)["checks"]["database"] == "error: ConnectionError: database is down"
