@@ -5,7 +5,7 @@ from djpackages.api import V4ReadOnlyViewSet
 
 
 class CategoryViewSet(V4ReadOnlyViewSet):
-    """Categories, newest first; the browsable page shows no description, as upstream."""
+    """Package categories, newest first; one is looked up by id or slug."""
 
     queryset = Category.objects.order_by("-id")
     serializer_class = CategorySerializer

@@ -6,10 +6,25 @@
 from django.http import Http404
 from django.utils import timezone
 from rest_framework import serializers, viewsets
+from rest_framework.response import Response
 from rest_framework.utils.formatting import markup_description
+
+from djpackages.conditional import precondition_response, read_validators
 
 # Ids are BigAutoFields: anything larger cannot exist, and asking the database would raise.
 MAX_ID = 2**63 - 1
+
+
+def parse_id(value):
+    """The id that ``value`` names (ASCII digits only, within the id column), else None."""
+    if value.isascii() and value.isdigit() and len(value) <= len(str(MAX_ID)) and int(value) <= MAX_ID:
+        return int(value)
+    return None
+
+
+def is_id(value):
+    """Whether ``value`` is looked up as an id (ASCII digits only) rather than as a slug."""
+    return value.isascii() and value.isdigit()
 
 
 class V4DateTimeField(serializers.DateTimeField):
@@ -31,7 +46,8 @@ class V4ReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
 
     A lookup that cannot match (id beyond the column, NUL byte) is a 404 like any unknown one,
     with DRF's ``{"detail": "No <Model> matches the given query."}``. ``view_description`` is
-    the text the browsable API shows above the request.
+    the text the browsable API shows above the request. Answers honour conditional requests
+    (``djpackages.conditional``): a 304 is decided before any serializer runs.
     """
 
     lookup_value_regex = "[^/]+"
@@ -40,8 +56,9 @@ class V4ReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
     def get_object(self):
         value = self.kwargs[self.lookup_url_kwarg or self.lookup_field]
         queryset = self.filter_queryset(self.get_queryset())
-        if value.isascii() and value.isdigit():
-            lookup = {"pk": int(value)} if int(value) <= MAX_ID else None
+        if is_id(value):
+            ident = parse_id(value)
+            lookup = {"pk": ident} if ident is not None else None
         else:
             lookup = {"slug": value} if "\x00" not in value else None
         obj = queryset.filter(**lookup).first() if lookup else None
@@ -49,6 +66,20 @@ class V4ReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
             raise Http404(f"No {queryset.model._meta.object_name} matches the given query.")
         self.check_object_permissions(self.request, obj)
         return obj
+
+    def list(self, request, *args, **kwargs):
+        validators = read_validators(request)
+        queryset = self.filter_queryset(self.get_queryset())  # a bad filter raises its 400 here
+        not_modified = precondition_response(request, validators)
+        if not_modified is not None:
+            return not_modified
+        page = self.paginate_queryset(queryset)
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+    def retrieve(self, request, *args, **kwargs):
+        validators = read_validators(request)
+        instance = self.get_object()  # a 404 stays a 404 whatever the conditional headers say
+        return precondition_response(request, validators) or Response(self.get_serializer(instance).data)
 
     def get_view_description(self, html=False):
         return markup_description(self.view_description) if html else self.view_description

@@ -1,9 +1,16 @@
-"""Filter pieces shared by the apps' filtersets (django-filter): strict booleans, id-or-slug lookups."""
+"""Filter pieces shared by the apps' filtersets (django-filter): strict booleans, id-or-slug lookups, datetimes."""
+from datetime import UTC
+
 import django_filters
+from django.core.exceptions import ValidationError
+from django_filters.fields import IsoDateTimeField
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 
-from djpackages.api import MAX_ID
+from djpackages.api import is_id, parse_id
 
 
+@extend_schema_field({"type": "string", "enum": ["true", "false"]})
 class StrictBooleanFilter(django_filters.TypedChoiceFilter):
     """``true`` or ``false`` only; anything else is a 400 naming the parameter, never ignored."""
 
@@ -23,8 +30,30 @@ class IdOrSlugFilter(django_filters.CharFilter):
     def filter(self, qs, value):
         if value in ("", None):
             return qs
-        if value.isascii() and value.isdigit():
-            if int(value) > MAX_ID:
-                return qs.none()
-            return qs.filter(**{f"{self.field_name}_id": int(value)})
+        if is_id(value):
+            ident = parse_id(value)
+            return qs.filter(**{f"{self.field_name}_id": ident}) if ident is not None else qs.none()
         return qs.filter(**{f"{self.field_name}__slug": value})
+
+
+class UTCDateTimeField(IsoDateTimeField):
+    """An ISO 8601 datetime (naive ones in ``TIME_ZONE``) converted to UTC; one that does not fit
+    in UTC (year 1 with a positive offset, 9999-12-31 late) is invalid rather than an overflow."""
+
+    def to_python(self, value):
+        parsed = super().to_python(value)
+        try:
+            return parsed.astimezone(UTC) if parsed is not None else None
+        except OverflowError:
+            raise ValidationError("Enter a date/time that falls between the years 1 and 9999 in UTC.", code="invalid")
+
+
+@extend_schema_field(OpenApiTypes.DATETIME)
+class SinceFilter(django_filters.IsoDateTimeFilter):
+    """Rows whose ``field_name`` is at or after the given ISO 8601 datetime."""
+
+    field_class = UTCDateTimeField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("lookup_expr", "gte")
+        super().__init__(*args, **kwargs)

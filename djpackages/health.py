@@ -8,6 +8,8 @@ from django.core.cache import cache
 from django.db import connection
 from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_safe
 from kombu import Connection
 
 
@@ -35,6 +37,8 @@ def _broker():
 CHECKS = {"database": _database, "cache": _cache, "broker": _broker}
 
 
+@csrf_exempt  # so that a POST is told 405, not asked for a CSRF token
+@require_safe
 @never_cache
 def healthz(request):
     """``{"status": "ok"|"error", "checks": {"database": "ok"|"error: ...", ...}}`` with 200 or 503."""

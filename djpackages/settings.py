@@ -3,6 +3,8 @@
 Every setting has a default that runs the embedded set-up (SQLite in the project folder,
 DEBUG on); production sets ``DATABASE_URL``, ``SECRET_KEY``, ``DEBUG=off`` and ``ALLOWED_HOSTS``.
 """
+import os
+import tempfile
 from pathlib import Path
 
 import environ
@@ -18,6 +20,10 @@ if DEBUG:
 else:
     SECRET_KEY = env.str("SECRET_KEY")
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]", "testserver"])
+CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+# Behind a proxy that terminates TLS: trust its X-Forwarded-Proto so that API links say https.
+if env.bool("BEHIND_TLS_PROXY", default=False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -32,10 +38,12 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "django_celery_beat",
     "djpackages",
     "categories",
     "packages",
     "grids",
+    "search",
     "fetchers",
 ]
 
@@ -74,6 +82,16 @@ DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
 }
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Several processes (web, worker, commands) share the file: wait for locks instead of failing,
+    # and take the write lock when a transaction starts, so that waiting works.
+    DATABASES["default"]["OPTIONS"] = {
+        "timeout": 30,
+        "transaction_mode": "IMMEDIATE",
+    }
+    # A file rather than memory, so that the worker processes the tests start share the test
+    # database; one per test run, so that runs side by side do not meet.
+    DATABASES["default"]["TEST"] = {"NAME": os.path.join(tempfile.gettempdir(), f"djpackages-test-{os.getpid()}.sqlite3")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 LANGUAGE_CODE = "en-us"
@@ -100,6 +118,8 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    # The API is public and read-only: no credentials are read (editors log in to the admin).
+    "DEFAULT_AUTHENTICATION_CLASSES": [],
     "DEFAULT_PAGINATION_CLASS": "djpackages.pagination.V4Pagination",
     "PAGE_SIZE": 20,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
@@ -117,6 +137,8 @@ SPECTACULAR_SETTINGS = {
 CORS_URLS_REGEX = r"^/api/.*$"
 CORS_ALLOW_ALL_ORIGINS = True
 CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
+CORS_ALLOW_HEADERS = ["accept", "if-none-match", "if-modified-since"]
+CORS_EXPOSE_HEADERS = ["ETag", "Last-Modified"]
 API_MAX_PAGE_SIZE = env.int("API_MAX_PAGE_SIZE", default=1000)
 
 LOGGING = {
@@ -124,6 +146,8 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    # Django's own console handler would print each of its lines a second time.
+    "loggers": {"django": {"handlers": ["console"], "level": "INFO", "propagate": False}},
 }
 
 # Fetchers: base URLs of the outside APIs (enterprise, self-hosted or local test servers may
@@ -139,3 +163,47 @@ BITBUCKET_TOKEN = env.str("BITBUCKET_TOKEN", default="")
 CODEBERG_TOKEN = env.str("CODEBERG_TOKEN", default="")
 FETCH_CONNECT_TIMEOUT = env.float("FETCH_CONNECT_TIMEOUT", default=5.0)
 FETCH_READ_TIMEOUT = env.float("FETCH_READ_TIMEOUT", default=30.0)
+
+# Cache: shared by all processes when CACHE_URL names Redis (rate-limit blocks, queued-package
+# markers, the sweep lock); per process otherwise, which suits the single-process embedded set-up.
+CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+
+# Celery. With no broker configured (the embedded default) tasks run in-process, eagerly.
+CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="") or "memory://"
+CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=CELERY_BROKER_URL == "memory://")
+CELERY_TASK_EAGER_PROPAGATES = True
+CELERY_TASK_ACKS_LATE = True  # a task whose worker dies is delivered again
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=300)
+CELERY_TASK_SOFT_TIME_LIMIT = CELERY_TASK_TIME_LIMIT - 30
+CELERY_TASK_SERIALIZER = CELERY_RESULT_SERIALIZER = "json"
+CELERY_ACCEPT_CONTENT = ["json"]
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Redis hands an unacknowledged task to another worker after this many seconds: longer than a
+# task may run, so that only tasks whose worker died come back. Workers look for such tasks
+# every 10 s (kombu's default throttle would make that every 100 s).
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600),
+    "unacked_restore_throttle": 1,
+}
+CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_QUEUE", default="celery")
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+
+# Refresh pipeline: every package at least once per REFRESH_INTERVAL; a sweep enqueues at most
+# REFRESH_SWEEP_SIZE packages, within each host's request budget (limits' syntax, shared by all
+# workers through RATE_LIMIT_STORAGE_URL: a Redis URL in production, memory:// in one process).
+REFRESH_INTERVAL_HOURS = env.float("REFRESH_INTERVAL_HOURS", default=20)
+REFRESH_SWEEP_MINUTES = env.int("REFRESH_SWEEP_MINUTES", default=5)
+REFRESH_SWEEP_SIZE = env.int("REFRESH_SWEEP_SIZE", default=500)
+REFRESH_MAX_RETRIES = env.int("REFRESH_MAX_RETRIES", default=5)
+RATE_LIMIT_STORAGE_URL = env.str("RATE_LIMIT_STORAGE_URL", default="memory://")
+RATE_LIMITS = {
+    GITHUB_API_URL: env.str("RATE_LIMIT_GITHUB", default="5000/hour"),
+    GITLAB_API_URL: env.str("RATE_LIMIT_GITLAB", default="2000/minute"),
+    BITBUCKET_API_URL: env.str("RATE_LIMIT_BITBUCKET", default="1000/hour"),
+    CODEBERG_API_URL: env.str("RATE_LIMIT_CODEBERG", default="1000/hour"),
+    PYPI_JSON_URL: env.str("RATE_LIMIT_PYPI", default="300/minute"),
+}

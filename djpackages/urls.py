@@ -9,11 +9,16 @@ from categories.views import CategoryViewSet
 from djpackages.health import healthz
 from grids.views import GridViewSet
 from packages.views import PackageViewSet
+from search.views import SearchViewSet
 
 router = DefaultRouter()
 router.register("packages", PackageViewSet, basename="package")
+router.register("search", SearchViewSet, basename="search")
 router.register("grids", GridViewSet, basename="grid")
 router.register("categories", CategoryViewSet, basename="category")
+
+handler404 = "djpackages.errors.not_found"
+handler500 = "djpackages.errors.server_error"
 
 urlpatterns = [
     path("api/v4/schema/", SpectacularAPIView.as_view(), name="schema"),

@@ -11,12 +11,12 @@ from pathlib import Path
 from typing import Any, Iterator
 
 import requests
-from requests.adapters import HTTPAdapter
-from urllib3.util.retry import Retry
+from django.conf import settings
+
+from fetchers.http import session
 
 KINDS = ("categories", "grids", "packages")
 PAGE_SIZE = 100
-TIMEOUT = (5, 30)  # seconds: connect, read
 
 
 class SourceError(Exception):
@@ -67,18 +67,18 @@ class FolderSource:
 class ApiSource:
     """A live v4 API root such as ``https://djangopackages.org/api/v4/``, walked page by page.
 
-    Each list page is fetched with ``limit=100`` following ``next`` links, with timeouts and
-    urllib3 retries (5xx and connection errors, exponential back-off). A page that still fails
+    Each list page is fetched with ``limit=100`` following ``next`` links, through the fetchers'
+    shared session (timeouts, urllib3 retries with exponential back-off). A page that still fails
     raises ``SourceError``; an item on a page that is not an object is yielded with an error.
     """
 
-    def __init__(self, base_url, session=None):
+    def __init__(self, base_url):
         self.base_url = base_url if base_url.endswith("/") else base_url + "/"
-        self.session = session or _session()
 
     def _page(self, url):
+        timeout = (settings.FETCH_CONNECT_TIMEOUT, settings.FETCH_READ_TIMEOUT)
         try:
-            response = self.session.get(url, timeout=TIMEOUT, headers={"Accept": "application/json"})
+            response = session().get(url, timeout=timeout)
             response.raise_for_status()
             page = response.json()
         except (requests.RequestException, ValueError) as err:
@@ -102,15 +102,6 @@ class ApiSource:
             url = page.get("next")
             if url is not None and not isinstance(url, str):
                 raise SourceError(f"{kind} page has a non-URL next link: {url!r}")
-
-
-def _session():
-    retry = Retry(total=4, backoff_factor=0.5, status_forcelist=(500, 502, 503, 504), allowed_methods={"GET"})
-    session = requests.Session()
-    session.mount("http://", HTTPAdapter(max_retries=retry))
-    session.mount("https://", HTTPAdapter(max_retries=retry))
-    session.headers["User-Agent"] = "djpackages-import_v4"
-    return session
 
 
 def open_source(source):

@@ -9,7 +9,7 @@ from grids.serializers import GridSerializer
 
 
 class GridViewSet(V4ReadOnlyViewSet):
-    """Grids, newest first, each with its package links ordered by package title, in constant queries."""
+    """Comparison grids, newest first; one is looked up by id or slug. ``package`` lists the grids holding a package."""
 
     serializer_class = GridSerializer
     filter_backends = [DjangoFilterBackend]

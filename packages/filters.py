@@ -1,7 +1,7 @@
 """Filters and ordering of the package list (``/api/v4/packages/?category=apps&ordering=-repo_watchers``)."""
 import django_filters
 
-from djpackages.filters import IdOrSlugFilter, StrictBooleanFilter
+from djpackages.filters import IdOrSlugFilter, SinceFilter, StrictBooleanFilter
 from packages.models import PUBLIC_HOSTS, Package
 
 ORDERINGS = [
@@ -41,8 +41,8 @@ class PackageFilter(django_filters.FilterSet):
     archived = StrictBooleanFilter(field_name="date_repo_archived", lookup_expr="isnull", exclude=True)
     has_pypi_release = StrictBooleanFilter(field_name="latest_version", lookup_expr="isnull", exclude=True)
     python3 = StrictBooleanFilter(field_name="supports_python3")
-    updated_since = django_filters.IsoDateTimeFilter(field_name="last_commit_date", lookup_expr="gte")
-    fetched_since = django_filters.IsoDateTimeFilter(field_name="last_fetched", lookup_expr="gte")
+    updated_since = SinceFilter(field_name="last_commit_date")
+    fetched_since = SinceFilter(field_name="last_fetched")
     ordering = StableOrderingFilter(fields=ORDERINGS)
 
     class Meta:

@@ -6,11 +6,12 @@ from packages.models import Package
 
 
 class PackageSerializer(serializers.ModelSerializer):
-    """The package document with upstream's keys in upstream's order.
+    """A Django package: its links, repository and PyPI facts, in djangopackages.org's v4 shape.
 
-    ``category`` and ``grids`` are absolute URLs by id (``grids`` in the order the package joined
-    them, read from the prefetched ``gridpackage_set``); ``last_updated`` is the last commit date;
-    ``pypi_version`` the latest release number or null.
+    ``category`` and ``grids`` are absolute URLs (``grids`` in the order the package joined
+    them); ``last_updated`` is the date of the last commit on the default branch; ``pypi_version``
+    the latest release number or null; ``repo_watchers`` the stars; ``commits_over_52`` the
+    commits per week over the last 52 weeks, oldest first.
     """
 
     category = serializers.HyperlinkedRelatedField(view_name="category-detail", read_only=True)
@@ -22,9 +23,9 @@ class PackageSerializer(serializers.ModelSerializer):
         many=True,
         read_only=True,
     )
-    last_updated = V4DateTimeField(source="last_commit_date")
-    last_fetched = V4DateTimeField()
-    pypi_version = serializers.CharField(read_only=True)
+    last_updated = V4DateTimeField(source="last_commit_date", allow_null=True)
+    last_fetched = V4DateTimeField(allow_null=True)
+    pypi_version = serializers.CharField(read_only=True, allow_null=True)
     created = V4DateTimeField()
     modified = V4DateTimeField()
 

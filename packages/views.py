@@ -8,14 +8,13 @@ from packages.serializers import PackageSerializer
 
 
 class PackageViewSet(V4ReadOnlyViewSet):
-    """Packages, newest first, each with its grid links and latest version in constant queries.
-
-    ``gridpackage_set`` is the reverse relation of the grids app's GridPackage (ordered by id),
-    named as a string so this app does not import the one above it.
-    """
+    """Django packages, newest first; one is looked up by id or slug. Lists filter by category, grid,
+    repository host, archived state, PyPI release, Python 3 support and dates, and sort by ``ordering``."""
 
     view_description = "API endpoint that allows packages to be viewed or edited."
     serializer_class = PackageSerializer
     filter_backends = [DjangoFilterBackend]
     filterset_class = PackageFilter
+    # Constant queries per page: the latest version joined, the grid memberships prefetched
+    # (``gridpackage_set`` belongs to the grids app, named so that this app need not import it).
     queryset = Package.objects.select_related("latest_version").prefetch_related("gridpackage_set").order_by("-id")

@@ -287,3 +287,84 @@ def test_health_is_503_when_the_database_fails(client, monkeypatch):
     response = client.get("/healthz")
     assert response.status_code == 503
     assert json.loads(response.content)["checks"]["database"] == "error: ConnectionError: database is down"
+
+
+# Findings of the attack review: each of these once answered 5xx or the wrong status.
+
+
+@pytest.mark.parametrize(
+    "path,headers,status",
+    [
+        ("/api/v4/packages/no-such-package/", {"HTTP_IF_NONE_MATCH": "*"}, 404),
+        ("/api/v4/packages/no-such-package/", {"HTTP_IF_MODIFIED_SINCE": "Fri, 31 Dec 2100 00:00:00 GMT"}, 404),
+        ("/api/v4/packages/?archived=maybe", {"HTTP_IF_NONE_MATCH": "*"}, 400),
+        ("/api/v4/packages", {"HTTP_IF_NONE_MATCH": "*"}, 301),
+        ("/api/v4/nothing/", {"HTTP_IF_NONE_MATCH": "*"}, 404),
+        ("/api/v4/packages/gh/", {"HTTP_IF_MATCH": '"nope"'}, 412),
+        ("/api/v4/packages/gh/", {"HTTP_IF_NONE_MATCH": "*"}, 304),
+    ],
+)
+def test_preconditions_apply_only_where_the_answer_would_be_a_200(client, shelf, path, headers, status):
+    assert client.get(path, **headers).status_code == status
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["updated_since=9999-12-31T23:59:59", "fetched_since=0001-01-01T00:00:00%2B05:00", "updated_since=9999-12-31T23:59:59-05:00"],
+)
+def test_a_datetime_beyond_utcs_range_is_a_400(client, shelf, query):
+    response = client.get(f"/api/v4/packages/?{query}")
+    assert response.status_code == 400 and list(json.loads(response.content)) == [query.split("=")[0]]
+
+
+@pytest.mark.parametrize("offset", ["%2B16:00", "-16:00", "%2B23:59"])
+def test_any_offset_python_accepts_works_on_every_database(client, shelf, offset):
+    assert client.get(f"/api/v4/packages/?updated_since=2020-01-01T00:00:00{offset}").status_code == 200
+
+
+@pytest.mark.parametrize("kind", ["packages", "grids", "categories"])
+def test_an_id_of_thousands_of_digits_is_a_404(client, shelf, kind):
+    assert client.get(f"/api/v4/{kind}/{'1' * 4301}/").status_code == 404
+
+
+@pytest.mark.parametrize("query", ["category=" + "1" * 4301, "grid=" + "9" * 5000])
+def test_a_filter_id_of_thousands_of_digits_matches_nothing(client, shelf, query):
+    assert _ids(client, query) == []
+
+
+def test_credentials_are_not_read_by_the_public_api(client, shelf):
+    response = client.get("/api/v4/packages/gh/", HTTP_AUTHORIZATION="Basic Zm9vOmJhcg==")
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("path", ["/api/v4/packages/1327/extra/", "/api/v4//packages/", "/api/v4/nothing/"])
+def test_an_unrouted_api_path_is_a_json_404(client, path):
+    response = client.get(path, HTTP_ACCEPT="application/json")
+    assert response.status_code == 404
+    assert json.loads(response.content) == {"detail": "Not found."}
+
+
+def test_health_answers_only_reads(client):
+    assert client.post("/healthz").status_code == 405
+    assert client.head("/healthz").status_code == 200
+
+
+def test_cross_origin_scripts_may_send_and_read_the_validators(client, shelf):
+    response = client.get("/api/v4/packages/", HTTP_ORIGIN="https://elsewhere.example")
+    assert {"ETag", "Last-Modified"} <= {h.strip() for h in response["Access-Control-Expose-Headers"].split(",")}
+    preflight = client.options(
+        "/api/v4/packages/", HTTP_ORIGIN="https://elsewhere.example",
+        HTTP_ACCESS_CONTROL_REQUEST_METHOD="GET", HTTP_ACCESS_CONTROL_REQUEST_HEADERS="if-none-match",
+    )
+    assert "if-none-match" in preflight["Access-Control-Allow-Headers"]
+
+
+def test_the_schema_says_what_may_be_null_and_what_filters_take(client):
+    schema = json.loads(client.get("/api/v4/schema/?format=json").content)
+    package = schema["components"]["schemas"]["Package"]["properties"]
+    assert package["pypi_version"]["nullable"] and package["last_updated"]["nullable"] and package["last_fetched"]["nullable"]
+    params = {p["name"]: p["schema"] for p in schema["paths"]["/api/v4/packages/"]["get"]["parameters"]}
+    assert params["python3"]["type"] == "string" and sorted(params["python3"]["enum"]) == ["false", "true"]
+    assert params["has_pypi_release"]["type"] == "string"
+    assert params["updated_since"] == {"type": "string", "format": "date-time"}
+    assert "security" not in schema["paths"]["/api/v4/packages/"]["get"] or schema["paths"]["/api/v4/packages/"]["get"]["security"] == [{}]

@@ -1,0 +1,38 @@
+"""The package admin, extended with what the refresh pipeline adds: a "refresh now" action and
+when the next refresh is due. (The packages app sits below fetchers, so it is extended here.)"""
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib import admin, messages
+
+from fetchers.tasks import enqueue_refreshes
+from packages.admin import FETCH_STATE, PackageAdmin
+from packages.models import Package
+
+admin.site.unregister(Package)
+
+
+@admin.register(Package)
+class RefreshablePackageAdmin(PackageAdmin):
+    """``PackageAdmin`` plus the "refresh now" action and the next refresh's due time."""
+
+    actions = ["refresh_now"]
+    readonly_fields = [*PackageAdmin.readonly_fields, "next_refresh_due"]
+    fieldsets = [
+        *PackageAdmin.fieldsets[:-1],
+        ("Fetch state", {"fields": [*FETCH_STATE[:4], "next_refresh_due", *FETCH_STATE[4:]]}),
+    ]
+
+    @admin.action(description="Refresh now")
+    def refresh_now(self, request, queryset):
+        ids = list(queryset.values_list("pk", flat=True))
+        queued = enqueue_refreshes(ids)
+        busy = len(ids) - len(queued)
+        text = f"Queued a refresh of {len(queued)} package(s)."
+        self.message_user(request, text + (f" {busy} already queued or running." if busy else ""), messages.SUCCESS)
+
+    @admin.display(description="next refresh due")
+    def next_refresh_due(self, package):
+        if package.last_fetched is None:
+            return "at the next sweep (never fetched)"
+        return package.last_fetched + timedelta(hours=settings.REFRESH_INTERVAL_HOURS)

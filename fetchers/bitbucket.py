@@ -1,0 +1,60 @@
+"""Bitbucket Cloud API 2.0 client: repository facts of ``bitbucket.org/<workspace>/<slug>``.
+
+Calls (``settings.BITBUCKET_API_URL``, token ``BITBUCKET_TOKEN``), 4 for a repository with up
+to 100 commits in the last 52 weeks: ``/repositories/{full_name}`` (description, default
+branch ← ``mainbranch.name``, web URL ← ``links.html.href``, owner), ``/forks?pagelen=1`` and
+``/watchers?pagelen=1`` (forks and stars ← the paginated ``size`` total, not one page's
+length), and ``/commits/{branch}?pagelen=100`` until a page reaches back past the 52-week window
+(``date`` → ``commits_over_52``, ``last_commit_date``; authors' ``user.nickname`` or raw
+name → ``participants``, else the owner). Bitbucket has no archived flag and no commit count.
+"""
+from datetime import datetime
+from urllib.parse import quote
+
+from django.conf import settings
+
+from fetchers.activity import summarize
+from fetchers.facts import RepoFacts, count, items, moment, obj, text
+from fetchers.http import Api, HttpClient
+from fetchers.repourl import RepoRef
+
+
+def api(ref: RepoRef) -> Api:
+    """The configured Bitbucket API."""
+    return Api(settings.BITBUCKET_API_URL, settings.BITBUCKET_TOKEN)
+
+
+def fetch(ref: RepoRef, client: HttpClient, now: datetime) -> RepoFacts:
+    """Facts of the repository ``ref`` names; raises the ``fetchers.errors`` of ``HttpClient.get_json``."""
+    bitbucket = api(ref)
+    repo = obj(client.get_json(bitbucket.url(f"repositories/{ref.path}"), api=bitbucket).data, "a Bitbucket repository")
+    repo_url = bitbucket.url(f"repositories/{text(repo, 'full_name') or ref.path}")
+    branch = text(repo, "mainbranch", "name")
+    commits_url = f"{repo_url}/commits/{quote(branch, safe='')}" if branch else f"{repo_url}/commits"
+    pages = client.pages(commits_url, params={"pagelen": 100}, api=bitbucket, next_url=lambda page: text(page.data, "next"))
+    activity = summarize(map(_commits, pages), now)
+    owner = text(repo, "owner", "nickname") or text(repo, "owner", "display_name")
+    return RepoFacts(
+        web_url=text(repo, "links", "html", "href"),
+        description=text(repo, "description"),
+        stars=_total(client, bitbucket, f"{repo_url}/watchers"),
+        forks=_total(client, bitbucket, f"{repo_url}/forks"),
+        default_branch=branch,
+        participants=activity.participants or ([owner] if owner else None),
+        commits_over_52=activity.commits_over_52,
+        last_commit_date=activity.last_commit_date,
+    )
+
+
+def _total(client: HttpClient, bitbucket: Api, url: str) -> int | None:
+    return count(client.get_json(url, params={"pagelen": 1}, api=bitbucket).data, "size")
+
+
+def _commits(page) -> list:
+    values = items(obj(page.data, "Bitbucket commits").get("values"), "Bitbucket commits")
+    return [(moment(commit, "date"), _author(commit)) for commit in values]
+
+
+def _author(commit: dict) -> str | None:
+    raw = text(commit, "author", "raw") or ""
+    return text(commit, "author", "user", "nickname") or raw.split("<")[0].strip() or None

@@ -1,0 +1,36 @@
+"""The errors a fetch can end in; their text is what a package shows as its ``fetch_error``."""
+from datetime import datetime
+
+
+class FetchError(Exception):
+    """A fetch that gave no usable answer. ``transient`` says whether trying again later may help."""
+
+    transient = True
+
+
+class NotFound(FetchError):
+    """404 or 410: the repository or the PyPI project is not (or no longer) there."""
+
+    transient = False
+
+
+class HttpError(FetchError):
+    """Any other error status, once retries are used up; ``status`` is the HTTP status code."""
+
+    def __init__(self, message: str, status: int):
+        super().__init__(message)
+        self.status = status
+        self.transient = status >= 500
+
+
+class BadResponse(FetchError):
+    """A body that is not JSON (truncated, HTML error page) or not the shape the API documents."""
+
+
+class RateLimited(FetchError):
+    """The host asked us to wait; nothing is sent to it before ``until`` (an aware datetime)."""
+
+    def __init__(self, host: str, until: datetime):
+        super().__init__(f"rate limited by {host} until {until.isoformat(timespec='seconds')}")
+        self.host = host
+        self.until = until

@@ -1,0 +1,122 @@
+"""The facts a repository host gives, and small typed readers of JSON shared by all clients.
+
+A value of ``None`` in any fact means "this fetch did not learn it": the refresh then keeps what
+is stored. Readers return ``None`` for missing keys, nulls and values of the wrong type, so a
+null or an absent key never turns into an empty or zero fact.
+"""
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from itertools import repeat
+
+from fetchers.errors import BadResponse
+
+
+@dataclass
+class RepoFacts:
+    """What one repository host said about a repository.
+
+    ``stars`` and ``forks`` are counts, ``archived`` a flag, ``participants`` contributor names
+    (most active first, unique, no blanks), ``commits_over_52`` 52 weekly commit counts (oldest
+    week first, the current UTC week last), ``last_commit_date`` the newest commit on the default
+    branch (aware, UTC), ``commit_count`` the commits on that branch, ``web_url`` the repository's
+    page as the host names it now (it differs from the stored URL after a rename or transfer).
+    ``retry`` is set when the host is still computing something (GitHub's 202).
+    """
+
+    web_url: str | None = None
+    description: str | None = None
+    stars: int | None = None
+    forks: int | None = None
+    archived: bool | None = None
+    default_branch: str | None = None
+    participants: list[str] | None = None
+    commits_over_52: list[int] | None = None
+    last_commit_date: datetime | None = None
+    commit_count: int | None = None
+    retry: bool = False
+
+
+def repository_facts(repo: dict, stars_key: str, web_url_key: str = "html_url", **facts) -> RepoFacts:
+    """The facts a GitHub, GitLab or Forgejo repository object holds (they differ only in the keys
+    of stars and web URL), with the other ``facts`` given."""
+    return RepoFacts(
+        web_url=text(repo, web_url_key),
+        description=text(repo, "description"),
+        stars=count(repo, stars_key),
+        forks=count(repo, "forks_count"),
+        archived=flag(repo, "archived"),
+        default_branch=text(repo, "default_branch"),
+        **facts,
+    )
+
+
+def dig(data, *path):
+    """``data[k1][k2]…``, or None when any step is missing or not a dict/list."""
+    for key in path:
+        try:
+            data = data[key]
+        except (KeyError, IndexError, TypeError):
+            return None
+    return data
+
+
+def text(data, *path) -> str | None:
+    """The string at ``path``, or None."""
+    value = dig(data, *path)
+    return value if isinstance(value, str) else None
+
+
+def count(data, *path) -> int | None:
+    """The non-negative integer at ``path`` (booleans excluded), or None."""
+    value = dig(data, *path)
+    return value if isinstance(value, int) and not isinstance(value, bool) and value >= 0 else None
+
+
+def flag(data, *path) -> bool | None:
+    """The boolean at ``path``, or None."""
+    value = dig(data, *path)
+    return value if isinstance(value, bool) else None
+
+
+def moment(data, *path) -> datetime | None:
+    """The ISO 8601 date-time at ``path`` as an aware UTC datetime (naive means UTC), or None."""
+    value = text(data, *path)
+    try:
+        parsed = datetime.fromisoformat(value)
+    except (TypeError, ValueError):
+        return None
+    return parsed.replace(tzinfo=parsed.tzinfo or UTC).astimezone(UTC)
+
+
+def obj(data, what: str) -> dict:
+    """``data`` itself when it is a JSON object; else ``BadResponse`` naming ``what`` was expected."""
+    if not isinstance(data, dict):
+        raise BadResponse(f"unexpected answer for {what}: a JSON object was expected")
+    return data
+
+
+def items(data, what: str) -> list:
+    """``data`` itself when it is a JSON array; else ``BadResponse``."""
+    if not isinstance(data, list):
+        raise BadResponse(f"unexpected answer for {what}: a JSON array was expected")
+    return data
+
+
+def ranked(names: Iterable[str | None], weights: Iterable[int] | None = None) -> list[str] | None:
+    """Names ordered by total weight (default: how often they occur), then first seen; blanks dropped.
+
+    None when no name is left, so that an empty list never replaces stored participants.
+    """
+    totals = Counter()
+    for name, weight in zip(names, repeat(1) if weights is None else weights):
+        if isinstance(name, str) and name.strip():
+            totals[name.strip()] += weight if isinstance(weight, int) else 0
+    return [name for name, _ in totals.most_common()] or None
+
+
+def ranked_entries(pages, name_key: str, weight_key: str, what: str) -> list[str] | None:
+    """``ranked`` over every entry of paginated JSON arrays (``JsonResponse``s), by ``name_key`` weighted by ``weight_key``."""
+    entries = [entry for page in pages for entry in items(page.data or [], what)]
+    return ranked((text(entry, name_key) for entry in entries), (count(entry, weight_key) for entry in entries))

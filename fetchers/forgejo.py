@@ -1,0 +1,51 @@
+"""Forgejo / Gitea API v1 client (Codeberg and self-hosted): repository facts of ``<host>/<owner>/<name>``.
+
+codeberg.org is reached at ``settings.CODEBERG_API_URL`` with ``CODEBERG_TOKEN``; another host at
+``https://<host>/api/v1`` without a token. Calls, 2 for a repository with up to 50 commits in the
+last 52 weeks: ``/repos/{owner}/{name}`` (stars ← ``stars_count``, forks ← ``forks_count``,
+description, archived, default branch, web URL ← ``html_url``) and
+``/repos/{owner}/{name}/commits?sha=<branch>&limit=50`` (without stats, verification or file
+lists) until a page reaches back past the 52-week window (``commit.committer.date`` →
+``commits_over_52``, ``last_commit_date``; the ``X-Total-Count`` header of the first page →
+``commit_count``; authors' ``author.login`` or ``commit.author.name`` → ``participants``, as the
+API lists no contributors).
+"""
+from dataclasses import asdict
+from datetime import datetime
+from itertools import chain
+
+from django.conf import settings
+
+from fetchers.activity import summarize
+from fetchers.facts import RepoFacts, items, moment, obj, repository_facts, text
+from fetchers.http import Api, HttpClient
+from fetchers.repourl import KNOWN_HOSTS, RepoRef
+
+PAGE_SIZE = 50  # Forgejo's default maximum page size
+
+
+def api(ref: RepoRef) -> Api:
+    """The API of the Forgejo/Gitea instance holding ``ref``."""
+    if KNOWN_HOSTS.get(ref.host) == "forgejo":
+        return Api(settings.CODEBERG_API_URL, settings.CODEBERG_TOKEN, scheme="token")
+    return Api(f"https://{ref.host}/api/v1")
+
+
+def fetch(ref: RepoRef, client: HttpClient, now: datetime) -> RepoFacts:
+    """Facts of the repository ``ref`` names; raises the ``fetchers.errors`` of ``HttpClient.get_json``."""
+    forgejo = api(ref)
+    repo = obj(client.get_json(forgejo.url(f"repos/{ref.path}"), api=forgejo).data, "a Forgejo repository")
+    branch = text(repo, "default_branch")
+    params = {"sha": branch, "limit": PAGE_SIZE, "stat": "false", "verification": "false", "files": "false"}
+    pages = client.pages(forgejo.url(f"repos/{text(repo, 'full_name') or ref.path}/commits"), params=params, api=forgejo)
+    first = next(pages)
+    activity = summarize(map(_commits, chain([first], pages)), now)
+    total = first.headers.get("X-Total-Count", "")
+    return repository_facts(repo, "stars_count", **asdict(activity), commit_count=int(total) if total.isdigit() else None)
+
+
+def _commits(page) -> list:
+    return [
+        (moment(commit, "commit", "committer", "date"), text(commit, "author", "login") or text(commit, "commit", "author", "name"))
+        for commit in items(page.data, "Forgejo commits")
+    ]

@@ -1,0 +1,202 @@
+"""Refresh one package: fetch its repository facts and its PyPI facts, apply both in one transaction.
+
+The two halves are independent: when one fails, the other still applies. A failed half changes
+no stored fact; facts a fetch did not learn (``None``) keep their stored value, so a timeout,
+a 5xx, a rate limit, a 202, a malformed body or a 404 never blanks a package, and a 404 never
+marks it deprecated. The error texts go to ``fetch_error`` with their time and a count that
+goes back to 0 after a refresh without errors.
+
+``modified`` moves only when a fact served by the API changed (or the latest version did);
+``score``, older Version rows, ``last_fetched`` and the ``fetch_error`` fields are saved
+without touching it. (The search app's post-save handler recomputes the score as of its own
+clock and reindexes the package.)
+"""
+import logging
+from dataclasses import dataclass, field
+from datetime import datetime
+from urllib.parse import urlsplit
+
+from django.db import transaction
+from django.utils import timezone
+
+from fetchers import bitbucket, forgejo, github, gitlab, pypi
+from fetchers.errors import FetchError, RateLimited
+from fetchers.facts import RepoFacts
+from fetchers.http import HttpClient
+from fetchers.repourl import RepoRef, parse_repo_url
+from packages.models import Package, Version
+from search.scoring import package_score
+
+logger = logging.getLogger(__name__)
+
+HOSTS = {"github": github, "gitlab": gitlab, "bitbucket": bitbucket, "forgejo": forgejo}
+OUTCOME_FIELDS = frozenset({"last_fetched", "fetch_error", "fetch_error_at", "fetch_error_count"})
+UNSERVED_CHANGES = frozenset({"score", "versions"})  # changes that leave ``modified`` alone
+
+
+@dataclass
+class RefreshResult:
+    """What one refresh did.
+
+    ``changed``: names of the stored fields whose value changed (``versions`` when Version rows
+    were added or updated); ``calls``: HTTP requests sent, ``not_modified``: how many of them
+    were answered 304; ``errors``: one text per failed half; ``retry``: whether trying again soon
+    may bring more (a transient error, or GitHub still computing statistics), not before
+    ``retry_after`` when a host set a rate limit.
+    """
+
+    package_id: int
+    changed: list[str] = field(default_factory=list)
+    calls: int = 0
+    not_modified: int = 0
+    errors: list[str] = field(default_factory=list)
+    retry: bool = False
+    retry_after: datetime | None = None
+
+    @property
+    def ok(self) -> bool:
+        """Whether both halves succeeded (or had nothing to fetch)."""
+        return not self.errors
+
+
+def refresh_package(package_id: int, *, now: datetime | None = None) -> RefreshResult:
+    """Fetch and apply the facts of the package ``package_id`` (raises ``Package.DoesNotExist``)."""
+    now = now or timezone.now()
+    package = Package.objects.get(pk=package_id)
+    result = RefreshResult(package_id)
+    client = HttpClient()
+    ref = parse_repo_url(package.repo_url, package.repo_host)
+    name = pypi.project_name(package.pypi_url)
+    repo_facts = ref and _attempt(result, ref.web_url, lambda: HOSTS[ref.kind].fetch(ref, client, now))
+    pypi_facts = name and _attempt(result, f"PyPI {name}", lambda: pypi.fetch(name, client))
+    result.calls, result.not_modified = client.calls, client.not_modified
+    if repo_facts:
+        result.retry |= repo_facts.retry
+    with transaction.atomic():
+        package = Package.objects.select_for_update().get(pk=package_id)
+        changes = Changes(package)
+        if repo_facts:
+            _apply_repo(changes, repo_facts, ref, now)
+        if pypi_facts:
+            _apply_pypi(changes, pypi_facts, now)
+        changes.put("score", package_score(package.repo_watchers, package.last_commit_date, package.supports_python3, now))
+        result.changed = sorted(changes.fields)
+        _record_outcome(package, result, attempted=bool(ref) + bool(name), now=now)
+        package.save(update_fields=changes.fields - {"versions"} | OUTCOME_FIELDS, touch=bool(changes.fields - UNSERVED_CHANGES))
+    return result
+
+
+def _attempt(result: RefreshResult, label: str, fetch):
+    try:
+        return fetch()
+    except FetchError as error:
+        logger.warning("refresh of package %s: %s: %s", result.package_id, label, error)
+        result.errors.append(f"{label}: {error}")
+        result.retry |= error.transient
+        if isinstance(error, RateLimited):
+            result.retry_after = max(result.retry_after or error.until, error.until)
+        return None
+
+
+class Changes:
+    """Sets fields on a package and remembers which ones changed."""
+
+    def __init__(self, package: Package):
+        self.package = package
+        self.fields = set()
+
+    def put(self, name: str, value) -> None:
+        """Set ``name`` to ``value`` (a text longer than the column allows is skipped, not cut)."""
+        max_length = Package._meta.get_field(name).max_length
+        if isinstance(value, str) and max_length and len(value) > max_length:
+            logger.warning("package %s: %s too long to store: %.80s…", self.package.pk, name, value)
+            return
+        if getattr(self.package, name) != value:
+            setattr(self.package, name, value)
+            self.fields.add(name)
+
+    def learn(self, name: str, value) -> None:
+        """Set ``name`` to ``value`` unless the fetch did not learn it (None)."""
+        if value is not None:
+            self.put(name, value)
+
+
+def _apply_repo(changes: Changes, facts: RepoFacts, ref: RepoRef, now: datetime) -> None:
+    package = changes.package
+    for name, value in [
+        ("repo_description", facts.description),
+        ("repo_watchers", facts.stars),
+        ("repo_forks", facts.forks),
+        ("participants", facts.participants),
+        ("commits_over_52", facts.commits_over_52),
+        ("last_commit_date", facts.last_commit_date),
+        ("commit_count", facts.commit_count),
+        ("repo_default_branch", facts.default_branch),
+    ]:
+        changes.learn(name, value)
+    if facts.archived is not None:
+        changes.put("date_repo_archived", (package.date_repo_archived or now) if facts.archived else None)
+    if facts.web_url:
+        changes.put("repo_moved_to", "" if _same_repo(facts.web_url, ref) else facts.web_url)
+
+
+def _same_repo(web_url: str, ref: RepoRef) -> bool:
+    parts = urlsplit(web_url)
+    here = f"{parts.netloc.lower().removeprefix('www.')}/{parts.path.strip('/').lower()}"
+    return here == f"{ref.host}/{ref.path.lower()}"
+
+
+def _apply_pypi(changes: Changes, facts: pypi.PypiFacts, now: datetime) -> None:
+    package = changes.package
+    rows = _save_versions(changes, facts, now)
+    latest = rows.get(facts.latest_version)
+    if latest and latest.pk != package.latest_version_id:
+        changes.put("latest_version", latest)
+    for name, value in [
+        ("license", facts.license),
+        ("classifiers", facts.classifiers),
+        ("requires_python", facts.requires_python),
+        ("supports_python3", facts.supports_python3),
+    ]:
+        changes.learn(name, value)
+    if not package.documentation_url:
+        changes.learn("documentation_url", facts.documentation_url)
+
+
+def _save_versions(changes: Changes, facts: pypi.PypiFacts, now: datetime) -> dict[str, Version]:
+    """Create or update a Version row per release; the latest one gets the licence and development status."""
+    package = changes.package
+    max_length = Version._meta.get_field("number").max_length
+    rows = {version.number: version for version in package.versions.all()}
+    new, updated = [], []
+    for release in facts.releases:
+        if len(release.number) > max_length:
+            continue
+        values = {"upload_time": release.upload_time, "yanked": release.yanked}
+        if release.number == facts.latest_version:
+            values.update(license=facts.license or "", development_status=facts.development_status or "")
+        row = rows.get(release.number)
+        if row is None:
+            rows[release.number] = row = Version(package=package, number=release.number, **values)
+            new.append(row)
+        elif any(getattr(row, name) != value for name, value in values.items()):
+            for name, value in values.items():
+                setattr(row, name, value)
+            row.modified = now
+            updated.append(row)
+    Version.objects.bulk_create(new)
+    Version.objects.bulk_update(updated, ["upload_time", "yanked", "license", "development_status", "modified"])
+    if new or updated:
+        changes.fields.add("versions")
+    return rows
+
+
+def _record_outcome(package: Package, result: RefreshResult, attempted: int, now: datetime) -> None:
+    if len(result.errors) < attempted or not attempted:
+        package.last_fetched = now
+    if result.errors:
+        package.fetch_error = "; ".join(result.errors)
+        package.fetch_error_at = now
+        package.fetch_error_count += 1
+    else:
+        package.fetch_error, package.fetch_error_at, package.fetch_error_count = "", None, 0

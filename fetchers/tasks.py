@@ -1,0 +1,77 @@
+"""Celery tasks of the refresh pipeline: thin wrappers that take ids and call ``fetchers.refresh``.
+
+- ``refresh_package(id)``: one package; transient failures (timeouts, 5xx, rate limits, GitHub
+  still computing statistics) are retried with Celery's exponential back-off with full jitter,
+  at most ``REFRESH_MAX_RETRIES`` times, never before a host's rate limit ends; permanent ones
+  (404) are recorded on the package by the refresh and not retried.
+- ``sweep()``: run by beat; enqueues the due packages the hosts' budgets allow.
+
+A package is never queued twice: ``enqueue_refreshes`` sets a marker per package in the shared
+cache (atomic ``cache.add``) that the task removes when it ends for good, and that expires after
+``PENDING_SECONDS`` should a task be lost. With ``task_acks_late`` and
+``task_reject_on_worker_lost`` a task whose worker dies is delivered again, marker and all.
+"""
+import logging
+
+from celery import shared_task
+from celery.utils.time import get_exponential_backoff_interval
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.utils import timezone
+
+from fetchers import refresh, sweep as sweeping
+from packages.models import Package
+
+logger = logging.getLogger(__name__)
+
+PENDING_SECONDS = 6 * 3600
+BACKOFF_FACTOR = 60  # seconds: the first retry waits up to a minute, then 2, 4, ...
+BACKOFF_MAX = 3600
+SWEEP_LOCK = "fetchers:sweep:running"
+
+
+def _pending_key(package_id: int) -> str:
+    return f"fetchers:pending:{package_id}"
+
+
+def enqueue_refreshes(package_ids) -> list[int]:
+    """Enqueue ``refresh_package`` for each id not already queued or running; returns those enqueued.
+
+    The tasks are sent once the current database transaction commits (at once outside one).
+    """
+    claimed = [pk for pk in package_ids if cache.add(_pending_key(pk), 1, timeout=PENDING_SECONDS)]
+    transaction.on_commit(lambda: [refresh_package.delay(pk) for pk in claimed])
+    return claimed
+
+
+@shared_task(bind=True)
+def refresh_package(self, package_id: int) -> dict | None:
+    """Refresh one package; returns ``{"changed", "calls", "not_modified", "errors"}`` or None if it is gone."""
+    try:
+        result = refresh.refresh_package(package_id)
+    except Package.DoesNotExist:
+        cache.delete(_pending_key(package_id))
+        return None
+    if result.retry and not self.request.is_eager and self.request.retries < settings.REFRESH_MAX_RETRIES:
+        countdown = get_exponential_backoff_interval(BACKOFF_FACTOR, self.request.retries, BACKOFF_MAX, full_jitter=True)
+        if result.retry_after:
+            countdown = max(countdown, (result.retry_after - timezone.now()).total_seconds())
+        raise self.retry(countdown=countdown)
+    cache.delete(_pending_key(package_id))
+    return {"changed": result.changed, "calls": result.calls, "not_modified": result.not_modified, "errors": result.errors}
+
+
+@shared_task
+def sweep() -> int:
+    """Enqueue the due packages (``fetchers.sweep.select``); returns how many. A sweep that
+    finds another one still running does nothing."""
+    if not cache.add(SWEEP_LOCK, 1, timeout=settings.REFRESH_SWEEP_MINUTES * 60):
+        logger.info("sweep skipped: the previous one is still running")
+        return 0
+    try:
+        queued = enqueue_refreshes(sweeping.select(timezone.now(), settings.REFRESH_SWEEP_SIZE))
+    finally:
+        cache.delete(SWEEP_LOCK)
+    logger.info("sweep enqueued %d package(s)", len(queued))
+    return len(queued)

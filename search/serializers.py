@@ -1,0 +1,61 @@
+"""The v4 search result item (SPEC §1 "Search result"): upstream's keys in upstream's order."""
+import emoji
+from rest_framework import serializers
+
+from djpackages.api import V4DateTimeField
+from search.models import SearchEntry
+
+
+class EmojiTextField(serializers.CharField):
+    """Text with emoji shortcodes (``:gear:``, GitHub aliases too) rendered as the emoji."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("read_only", True)
+        super().__init__(**kwargs)
+
+    def to_representation(self, value):
+        return emoji.emojize(value, language="alias")
+
+
+class SearchResultSerializer(serializers.ModelSerializer):
+    """One package or grid found by search.
+
+    ``title_no_prefix`` and ``clean_title`` repeat ``title``; ``slug_no_prefix`` repeats ``slug``;
+    ``category`` is the category title (``""`` for grids); datetimes are New York time.
+    """
+
+    description = EmojiTextField()
+    title = EmojiTextField()
+    title_no_prefix = EmojiTextField(source="title")
+    slug_no_prefix = serializers.CharField(source="slug", read_only=True)
+    clean_title = EmojiTextField(source="title")
+    created = V4DateTimeField()
+    modified = V4DateTimeField()
+    last_committed = V4DateTimeField()
+    last_released = V4DateTimeField()
+
+    class Meta:
+        model = SearchEntry
+        fields = [
+            "description",
+            "title",
+            "title_no_prefix",
+            "slug_no_prefix",
+            "clean_title",
+            "absolute_url",
+            "created",
+            "modified",
+            "weight",
+            "item_type",
+            "slug",
+            "category",
+            "repo_watchers",
+            "repo_forks",
+            "pypi_downloads",
+            "score",
+            "usage",
+            "participants",
+            "last_committed",
+            "last_released",
+        ]
+        read_only_fields = fields

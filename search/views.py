@@ -1,0 +1,21 @@
+"""The v4 search endpoint: ``/api/v4/search/?q=…``."""
+from rest_framework import mixins, viewsets
+from rest_framework.response import Response
+
+from search.models import SearchEntry
+from search.ranking import search
+from search.serializers import SearchResultSerializer
+
+
+class SearchViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    """Packages and grids matching ``q``, best first: a plain JSON array of at most 20 items (no pagination)."""
+
+    serializer_class = SearchResultSerializer
+    queryset = SearchEntry.objects.none()  # what the browsable API and schema introspect; ``list`` searches
+    pagination_class = None
+    filter_backends = []
+
+    def list(self, request, *args, **kwargs):
+        """``[]`` for an empty or missing ``q``; never an error for odd input."""
+        results = search(request.query_params.get("q", ""))
+        return Response(self.get_serializer(results, many=True).data)

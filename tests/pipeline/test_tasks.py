@@ -1,0 +1,202 @@
+"""The refresh tasks, the sweep and the admin action, in-process (Celery eager, local cache)."""
+from datetime import timedelta
+
+import pytest
+from celery.exceptions import Retry
+from django.core.cache import cache
+from django.urls import reverse
+from django.utils import timezone
+from django_celery_beat.models import PeriodicTask
+
+from categories.models import Category
+from fetchers import budget, tasks
+from fetchers.errors import RateLimited
+from fetchers.refresh import RefreshResult
+from packages.models import Package
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def fresh_state(settings):
+    """An empty cache and fresh in-memory budgets for every test."""
+    cache.clear()
+    settings.RATE_LIMIT_STORAGE_URL = "memory://"
+    budget._limiter.cache_clear()
+    yield
+    cache.clear()
+    budget._limiter.cache_clear()
+
+
+@pytest.fixture
+def sweep(django_capture_on_commit_callbacks):
+    """Run a sweep and send what it enqueued, as the end of its transaction would."""
+
+    def run():
+        with django_capture_on_commit_callbacks(execute=True):
+            return tasks.sweep()
+
+    return run
+
+
+@pytest.fixture
+def refreshes(monkeypatch):
+    """Replace the refresh itself (no network here): records the ids; ``.outcome["result"]`` makes the result."""
+
+    class Calls(list):
+        outcome = {"result": lambda pk: RefreshResult(pk)}
+
+    calls = Calls()
+    outcome = calls.outcome
+
+    def fake(package_id):
+        calls.append(package_id)
+        return outcome["result"](package_id)
+
+    monkeypatch.setattr(tasks.refresh, "refresh_package", fake)
+    return calls
+
+
+def package(slug, repo="https://github.com/o/{}", pypi="", **fields):
+    category, _ = Category.objects.get_or_create(slug="apps", defaults={"title": "App"})
+    return Package.objects.create(title=slug, slug=slug, category=category, repo_url=repo.format(slug), pypi_url=pypi, **fields)
+
+
+def test_a_package_already_queued_is_not_queued_again(refreshes, django_capture_on_commit_callbacks):
+    one, two = package("one"), package("two")
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        assert tasks.enqueue_refreshes([one.pk, two.pk]) == [one.pk, two.pk]
+        assert tasks.enqueue_refreshes([one.pk]) == []
+    assert refreshes == []  # nothing is sent before the transaction commits
+    for callback in callbacks:
+        callback()
+    assert refreshes == [one.pk, two.pk]
+    assert tasks.enqueue_refreshes([one.pk]) == [one.pk]  # the finished task freed it
+
+
+def _run_in_worker(monkeypatch, package_id, retries):
+    """Run the task as a worker would (not eagerly); returns ``(return value or "retry", retry kwargs)``."""
+    asked = {}
+
+    def retry(**kwargs):
+        asked.update(kwargs)
+        return Retry()
+
+    monkeypatch.setattr(tasks.refresh_package, "retry", retry)
+    tasks.refresh_package.push_request(retries=retries, is_eager=False)
+    try:
+        return tasks.refresh_package.run(package_id), asked
+    except Retry:
+        return "retry", asked
+    finally:
+        tasks.refresh_package.pop_request()
+
+
+def test_a_transient_failure_is_retried_with_jittered_exponential_backoff(refreshes, monkeypatch, settings):
+    pkg = package("flaky")
+    refreshes.outcome["result"] = lambda pk: RefreshResult(pk, errors=["timeout"], retry=True)
+    for retries in range(settings.REFRESH_MAX_RETRIES):
+        countdowns = [_run_in_worker(monkeypatch, pkg.pk, retries)[1]["countdown"] for _ in range(30)]
+        ceiling = min(tasks.BACKOFF_FACTOR * 2**retries, tasks.BACKOFF_MAX)
+        assert all(0 <= c <= ceiling for c in countdowns)
+        assert len(set(countdowns)) > 1  # jitter
+
+
+def test_a_rate_limited_refresh_waits_for_the_limit_to_end(refreshes, monkeypatch):
+    pkg = package("limited")
+    until = timezone.now() + timedelta(minutes=10)
+    refreshes.outcome["result"] = lambda pk: RefreshResult(pk, errors=["rate limited"], retry=True, retry_after=until)
+    outcome, asked = _run_in_worker(monkeypatch, pkg.pk, retries=0)
+    assert outcome == "retry" and 590 <= asked["countdown"] <= 600
+
+
+def test_the_last_retry_gives_up_and_frees_the_package(refreshes, monkeypatch, settings):
+    pkg = package("hopeless")
+    refreshes.outcome["result"] = lambda pk: RefreshResult(pk, errors=["HTTP 502"], retry=True)
+    cache.add(tasks._pending_key(pkg.pk), 1)
+    outcome, asked = _run_in_worker(monkeypatch, pkg.pk, retries=settings.REFRESH_MAX_RETRIES)
+    assert outcome["errors"] == ["HTTP 502"] and asked == {}
+    assert cache.get(tasks._pending_key(pkg.pk)) is None
+
+
+def test_a_permanent_failure_is_not_retried(refreshes, monkeypatch):
+    pkg = package("gone")
+    refreshes.outcome["result"] = lambda pk: RefreshResult(pk, errors=["HTTP 404 not found"], retry=False)
+    outcome, asked = _run_in_worker(monkeypatch, pkg.pk, retries=0)
+    assert outcome["errors"] == ["HTTP 404 not found"] and asked == {}
+
+
+def test_a_deleted_package_ends_its_task_quietly(monkeypatch):
+    cache.add(tasks._pending_key(987654), 1)
+    assert _run_in_worker(monkeypatch, 987654, retries=0)[0] is None
+    assert cache.get(tasks._pending_key(987654)) is None
+
+
+def test_a_sweep_takes_the_longest_unrefreshed_first_and_skips_fresh_ones(refreshes, sweep, settings):
+    now = timezone.now()
+    never = package("never")
+    old = package("old", last_fetched=now - timedelta(days=3))
+    older = package("older", last_fetched=now - timedelta(days=9))
+    package("fresh", last_fetched=now - timedelta(hours=1))
+    settings.REFRESH_SWEEP_SIZE = 2
+    assert sweep() == 2
+    assert refreshes == [never.pk, older.pk]
+    assert sweep() == 2 and refreshes[2:] == [never.pk, older.pk]  # still due: the fake refresh set nothing
+    settings.REFRESH_SWEEP_SIZE = 10
+    sweep()
+    assert old.pk in refreshes
+
+
+def test_a_sweep_stays_within_each_hosts_budget(refreshes, sweep, settings):
+    settings.RATE_LIMITS = {settings.GITHUB_API_URL: "9/hour", settings.PYPI_JSON_URL: "2/hour"}
+    github = [package(f"gh{i}") for i in range(4)]
+    gitlab = [package(f"gl{i}", repo="https://gitlab.com/g/{}") for i in range(3)]
+    with_pypi = package("both", repo="https://gitlab.com/g/{}", pypi="https://pypi.org/project/x/")
+    also_pypi = package("both2", repo="https://gitlab.com/g/{}", pypi="y")
+    third_pypi = package("both3", repo="https://gitlab.com/g/{}", pypi="z")
+    sweep()
+    chosen = set(refreshes)
+    assert len(chosen & {p.pk for p in github}) == 2  # 4 requests each, 9 allowed
+    assert {p.pk for p in gitlab} <= chosen  # GitLab's budget is large
+    assert len(chosen & {with_pypi.pk, also_pypi.pk, third_pypi.pk}) == 2  # PyPI: 1 request each, 2 allowed
+
+
+def test_a_sweep_while_another_is_running_does_nothing(refreshes, sweep):
+    package("waiting")
+    cache.add(tasks.SWEEP_LOCK, 1)
+    assert sweep() == 0 and refreshes == []
+
+
+def test_requests_beyond_a_hosts_budget_are_refused_before_they_are_sent(settings):
+    settings.RATE_LIMITS = {"https://api.example.org": "2/minute"}
+    budget.spend("api.example.org")
+    budget.spend("api.example.org")
+    assert budget.remaining("api.example.org") == 0
+    with pytest.raises(RateLimited):
+        budget.spend("api.example.org")
+    assert budget.remaining("other.example.org") is None
+    budget.spend("other.example.org")  # no budget configured: never refused here
+
+
+def test_the_default_schedule_runs_a_sweep_that_expires_rather_than_piles_up(settings):
+    sweep = PeriodicTask.objects.get(name="Refresh sweep")
+    assert sweep.task == "fetchers.tasks.sweep" and sweep.enabled
+    assert sweep.interval.every == settings.REFRESH_SWEEP_MINUTES and sweep.interval.period == "minutes"
+    assert sweep.expire_seconds == settings.REFRESH_SWEEP_MINUTES * 60
+
+
+def test_editors_can_refresh_now_and_see_when_the_next_refresh_is_due(
+    admin_client, refreshes, settings, django_capture_on_commit_callbacks
+):
+    pkg = package("edited", last_fetched=timezone.now() - timedelta(hours=2))
+    url = reverse("admin:packages_package_changelist")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin_client.post(url, {"action": "refresh_now", "_selected_action": [pkg.pk]}, follow=True)
+    assert refreshes == [pkg.pk]
+    assert "Queued a refresh of 1 package(s)." in response.content.decode()
+    cache.add(tasks._pending_key(pkg.pk), 1)
+    response = admin_client.post(url, {"action": "refresh_now", "_selected_action": [pkg.pk]}, follow=True)
+    assert "1 already queued or running." in response.content.decode() and refreshes == [pkg.pk]
+    page = admin_client.get(reverse("admin:packages_package_change", args=[pkg.pk])).content.decode()
+    due = timezone.localtime(pkg.last_fetched + timedelta(hours=settings.REFRESH_INTERVAL_HOURS))
+    assert "next refresh due" in page.lower() and due.strftime("%Y") in page

@@ -1,0 +1,104 @@
+"""Package score, package weight and grid weight: the SPEC's rules with worked numbers."""
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from search.scoring import full_months, grid_shortfalls, grid_weight, package_score, package_weight
+
+NOW = datetime(2026, 6, 15, 12, 0, tzinfo=UTC)
+
+
+def months_ago(months, days=0):
+    year, month = divmod(NOW.month - 1 - months, 12)
+    return NOW.replace(year=NOW.year + year, month=month + 1) - timedelta(days=days)
+
+
+def test_a_fresh_python3_package_scores_its_stars():
+    assert package_score(1000, NOW - timedelta(days=10), True, NOW) == 1000
+
+
+def test_each_full_three_months_without_a_commit_costs_ten_percent_of_the_stars():
+    assert package_score(1000, months_ago(7), True, NOW) == 800
+    assert package_score(1000, months_ago(6), True, NOW) == 800
+    assert package_score(1000, months_ago(6, days=-1), True, NOW) == 900
+
+
+def test_an_unknown_last_commit_costs_ten_percent_once():
+    assert package_score(1000, None, True, NOW) == 900
+
+
+def test_unconfirmed_python3_support_costs_thirty_percent_of_the_stars_capped_at_1000():
+    assert package_score(1000, NOW, None, NOW) == 700
+    assert package_score(1000, NOW, False, NOW) == 700
+    assert package_score(10000, NOW, False, NOW) == 9000
+
+
+def test_the_score_never_falls_below_minus_500():
+    assert package_score(10000, months_ago(60), False, NOW) == -500
+
+
+def test_the_score_is_rounded_down():
+    assert package_score(15, None, True, NOW) == 13  # 15 - 1.5
+
+
+def test_full_months_count_whole_calendar_months_only():
+    assert full_months(datetime(2026, 1, 31, tzinfo=UTC), datetime(2026, 2, 28, tzinfo=UTC)) == 0
+    assert full_months(datetime(2026, 1, 15, tzinfo=UTC), datetime(2026, 4, 15, tzinfo=UTC)) == 3
+    assert full_months(NOW, NOW - timedelta(days=40)) == 0
+
+
+BEST = dict(
+    deprecated=False, description="Does things", downloads=50_000, forks=30, last_commit=NOW - timedelta(days=5),
+    last_release=NOW - timedelta(days=30), users=25, stars=500, now=NOW,
+)
+
+
+def test_a_package_meeting_all_eight_criteria_weighs_100():
+    assert package_weight(**BEST) == 100
+
+
+def test_a_deprecated_package_with_nothing_else_weighs_0():
+    worst = dict(BEST, deprecated=True, description="  ", downloads=0, forks=0, last_commit=None, last_release=None,
+                 users=0, stars=0)
+    assert package_weight(**worst) == 0
+
+
+def test_each_criterion_is_worth_at_most_20_of_160_points():
+    nothing = dict(BEST, deprecated=True, description="", downloads=0, forks=0, last_commit=None, last_release=None,
+                   users=0, stars=0)
+    assert package_weight(**dict(nothing, deprecated=False)) == 13  # 20/160 = 12.5, halves up
+    assert package_weight(**dict(nothing, stars=10)) == 6  # 10/160 = 6.25
+    assert package_weight(**dict(nothing, downloads=8000)) == 5  # 8/160 = 5
+    assert package_weight(**dict(nothing, forks=16, users=16)) == 20  # 32/160
+
+
+@pytest.mark.parametrize("days, expected", [(89, 13), (100, 6), (200, 3), (400, 0), (None, 0)])
+def test_recent_commits_earn_20_10_or_5_points(days, expected):
+    nothing = dict(BEST, deprecated=True, description="", downloads=0, forks=0, last_release=None, users=0, stars=0)
+    last_commit = None if days is None else NOW - timedelta(days=days)
+    assert package_weight(**dict(nothing, last_commit=last_commit)) == expected
+
+
+def test_only_a_release_within_a_year_earns_points():
+    nothing = dict(BEST, deprecated=True, description="", downloads=0, forks=0, last_commit=None, users=0, stars=0)
+    assert package_weight(**dict(nothing, last_release=NOW - timedelta(days=364))) == 13
+    assert package_weight(**dict(nothing, last_release=NOW - timedelta(days=366))) == 0
+
+
+@pytest.mark.parametrize(
+    "top, locked, header, filled, expected",
+    [
+        (120, True, True, True, 100),
+        (120, False, True, True, 80),
+        (120, True, False, True, 80),
+        (120, True, True, False, 80),
+        (120, False, False, True, 60),
+        (120, False, False, False, 40),
+        (60, True, True, True, 50),
+        (100, True, True, True, 83),
+        (0, False, False, False, 0),
+    ],
+)
+def test_a_grid_weighs_the_top_package_weight_less_a_sixth_per_shortfall(top, locked, header, filled, expected):
+    shortfalls = grid_shortfalls(is_locked=locked, header=header, has_packages=filled)
+    assert grid_weight(top, shortfalls) == expected

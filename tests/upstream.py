@@ -1,0 +1,113 @@
+"""A local stand-in for GitHub's REST API and PyPI's JSON API, for the pipeline tests and the benchmark.
+
+It answers for any repository ``<owner>/<name>`` and any project with recorded real answers
+(django/deps on GitHub, django-crispy-forms on PyPI) adapted to the name asked for, sends an
+ETag with every answer and a 304 when ``If-None-Match`` matches. ``latency`` delays every
+answer; ``stall`` maps a path fragment to seconds that the first request containing it waits
+(to catch a worker mid-refresh).
+Each request is logged as ``(path, status)``. Serve it with ``FakeUpstream().start()`` and point
+``GITHUB_API_URL`` at ``.github_url`` and ``PYPI_JSON_URL`` at ``.pypi_url``.
+"""
+import hashlib
+import json
+import re
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import urlsplit
+
+RECORDED = Path(__file__).parent / "fetchers" / "recorded"
+
+
+def _recorded(name, index):
+    return json.loads((RECORDED / name).read_text())["interactions"][index]["json"]
+
+
+REPO = _recorded("github_fetch_metadata.json", 0)
+CONTRIBUTORS = _recorded("github_fetch_metadata.json", 1)
+NEWEST_COMMIT = _recorded("github_fetch_commits.json", 1)[0]
+PYPI = json.loads((RECORDED / "pypi" / "django-crispy-forms.json").read_text())
+PARTICIPATION = {"all": [i % 4 for i in range(52)], "owner": [0] * 52}
+
+
+def stars_of(full_name):
+    """The star count the fake GitHub reports for a repository (stable per name)."""
+    return int(hashlib.sha1(full_name.encode()).hexdigest()[:4], 16) % 5000
+
+
+class FakeUpstream:
+    """The server; ``requests`` is the log, ``latency``/``stall`` shape its timing."""
+
+    def __init__(self, latency=0.0, stall=None):
+        self.latency, self.stall = latency, dict(stall or {})
+        self.requests = []
+        self.lock = threading.Lock()
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
+        self.httpd.daemon_threads = True
+        base = f"http://127.0.0.1:{self.httpd.server_port}"
+        self.github_url, self.pypi_url = f"{base}/github", f"{base}/pypi"
+
+    def start(self):
+        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
+        return self
+
+    def stop(self):
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+    def count(self, fragment):
+        """How many requests had ``fragment`` in their path."""
+        with self.lock:
+            return sum(fragment in path for path, _ in self.requests)
+
+    def answer(self, path):
+        """``(status, body object, extra headers)`` for a GET of ``path`` (without query)."""
+        if m := re.fullmatch(r"/github/repos/([^/]+/[^/]+)", path):
+            full = m.group(1)
+            return 200, {**REPO, "full_name": full, "html_url": f"https://github.com/{full}", "stargazers_count": stars_of(full)}, {}
+        if re.fullmatch(r"/github/repos/[^/]+/[^/]+/contributors", path):
+            return 200, CONTRIBUTORS, {}
+        if re.fullmatch(r"/github/repos/[^/]+/[^/]+/stats/participation", path):
+            return 200, PARTICIPATION, {}
+        if m := re.fullmatch(r"/github/repos/([^/]+/[^/]+)/commits", path):
+            last = f"<{self.github_url}/repos/{m.group(1)}/commits?per_page=1&page=321>; rel=\"last\""
+            return 200, [NEWEST_COMMIT], {"Link": last}
+        if m := re.fullmatch(r"/pypi/([^/]+)/json", path):
+            return 200, {**PYPI, "info": {**PYPI["info"], "name": m.group(1)}}, {}
+        return 404, {"message": "Not Found"}, {}
+
+    def _handler(self):
+        upstream = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def do_GET(self):
+                path = urlsplit(self.path).path
+                with upstream.lock:
+                    stalls = [frag for frag in upstream.stall if frag in path]
+                    delay = upstream.latency + sum(upstream.stall.pop(frag) for frag in stalls)
+                if delay:
+                    time.sleep(delay)
+                status, data, headers = upstream.answer(path)
+                body = json.dumps(data).encode()
+                etag = '"%s"' % hashlib.sha1(body).hexdigest()
+                if status == 200 and self.headers.get("If-None-Match") == etag:
+                    status, body = 304, b""
+                with upstream.lock:
+                    upstream.requests.append((path, status))
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(body)))
+                if status in (200, 304):
+                    self.send_header("ETag", etag)
+                for name, value in headers.items():
+                    self.send_header(name, value)
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, *args):
+                pass
+
+        return Handler
