@@ -1,6 +1,6 @@
 """The API data generation: one row that every write to an API-visible table moves forward.
 
-Database triggers (see the migration) bump it on any INSERT, UPDATE or DELETE of categories,
+Database triggers (``djpackages.triggers``) bump it on any INSERT, UPDATE or DELETE of categories,
 packages, versions, grids and grid memberships, whatever code path wrote (ORM save, bulk
 operations, ``QuerySet.update``, raw SQL). The API's ETag and Last-Modified derive from it.
 """

@@ -9,7 +9,8 @@ arrives. Re-importing an unchanged document writes nothing.
 import re
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.core.management.color import no_style
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
@@ -219,3 +220,12 @@ def import_document(kind, data):
             return _IMPORTERS[kind](values)
     except (IntegrityError, ValidationError) as err:
         raise InvalidDocument(f"cannot be stored: {err}") from None
+
+
+def reset_id_sequences():
+    """Move the id sequences past the ids an import wrote, so that new rows get fresh ids
+    (PostgreSQL; SQLite needs nothing)."""
+    statements = connection.ops.sequence_reset_sql(no_style(), [Category, Grid, Package])
+    with connection.cursor() as cursor:
+        for sql in statements:
+            cursor.execute(sql)

@@ -50,7 +50,7 @@ class Package(TimeStampedModel):
     refresh and are cleared by the next successful one.
     """
 
-    title = models.CharField(max_length=100, db_index=True)
+    title = models.CharField(max_length=100)
     slug = models.SlugField(max_length=100, unique=True)
     category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="packages")
     repo_url = models.URLField(max_length=255, blank=True)
@@ -86,8 +86,8 @@ class Package(TimeStampedModel):
     supports_python3 = models.BooleanField(null=True, editable=False)
     pypi_downloads = models.PositiveIntegerField(default=0, editable=False)
 
-    score = models.IntegerField(default=0, db_index=True, editable=False)
-    last_fetched = models.DateTimeField(null=True, blank=True, db_index=True, editable=False)
+    score = models.IntegerField(default=0, editable=False)
+    last_fetched = models.DateTimeField(null=True, blank=True, editable=False)
     fetch_error = models.TextField(blank=True, editable=False)
     fetch_error_at = models.DateTimeField(null=True, blank=True, editable=False)
     fetch_error_count = models.PositiveIntegerField(default=0, editable=False)
@@ -96,6 +96,11 @@ class Package(TimeStampedModel):
 
     class Meta:
         ordering = ["-id"]
+        # One index per list ordering, id last as the tie-break (scanned backwards for descending).
+        indexes = [
+            models.Index(fields=[name, "id"], name=f"package_{name}_order")
+            for name in ("title", "repo_watchers", "repo_forks", "last_commit_date", "last_fetched", "score")
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["repo_url"], condition=~Q(repo_url=""), name="package_repo_url_unique_when_set"

@@ -2,6 +2,7 @@
 from rest_framework import mixins, viewsets
 from rest_framework.response import Response
 
+from djpackages.conditional import precondition_response, read_validators
 from search.models import SearchEntry
 from search.ranking import search
 from search.serializers import SearchResultSerializer
@@ -17,5 +18,9 @@ class SearchViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
 
     def list(self, request, *args, **kwargs):
         """``[]`` for an empty or missing ``q``; never an error for odd input."""
+        validators = read_validators(request)
+        not_modified = precondition_response(request, validators)
+        if not_modified is not None:
+            return not_modified
         results = search(request.query_params.get("q", ""))
         return Response(self.get_serializer(results, many=True).data)

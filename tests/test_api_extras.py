@@ -368,3 +368,37 @@ def test_the_schema_says_what_may_be_null_and_what_filters_take(client):
     assert params["has_pypi_release"]["type"] == "string"
     assert params["updated_since"] == {"type": "string", "format": "date-time"}
     assert "security" not in schema["paths"]["/api/v4/packages/"]["get"] or schema["paths"]["/api/v4/packages/"]["get"]["security"] == [{}]
+
+
+def test_search_answers_are_conditional_too(client, shelf):
+    first = client.get("/api/v4/search/?q=gh")
+    assert first.status_code == 200 and first["ETag"]
+    assert client.get("/api/v4/search/?q=gh", HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 304
+    Package.objects.filter(slug="gh").update(repo_description="changed")  # the index follows on save only...
+    shelf[0]["gh"].save()  # ...which also rewrites the search entry
+    assert client.get("/api/v4/search/?q=gh", HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 200
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="EXPLAIN plans are PostgreSQL's; CI runs this on PostgreSQL")
+def test_every_ordering_is_served_by_an_index_at_50000_packages(client):
+    from packages.filters import ORDERINGS as PUBLIC
+    from packages.views import PackageViewSet
+
+    category = Category.objects.create(title="App", slug="apps")
+    now = timezone.now()
+    Package.objects.bulk_create(
+        Package(
+            title=f"package {i:05}", slug=f"p{i}", category=category, repo_watchers=i % 997, repo_forks=i % 89,
+            score=i % 1013, last_commit_date=now - timedelta(minutes=i), last_fetched=now - timedelta(seconds=i),
+        )
+        for i in range(50_000)
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE packages_package")
+    for field, public in PUBLIC:
+        for direction in ("", "-"):
+            queryset = PackageViewSet.queryset.order_by(f"{direction}{field}", f"{direction}id")[:20]
+            plan = queryset.explain()
+            assert f"package_{field}_order" in plan or (field == "id" and "packages_package_pkey" in plan), plan
+            assert "Sort" not in plan.split("Index")[0], plan  # no sort step above the index scan
+            assert client.get(f"/api/v4/packages/?ordering={direction}{public}").status_code == 200

@@ -239,3 +239,18 @@ def test_a_live_api_that_keeps_failing_is_a_clear_error(dataset):
         server.close()
     assert failed.startswith(f"GET {server.url}categories/?limit=1 failed")
     assert Package.objects.count() == 0
+
+
+def test_rows_created_after_an_import_get_fresh_ids(dataset):
+    run_import(dataset)
+    category = Category.objects.create(title="New", slug="new")
+    grid = Grid.objects.create(title="New", slug="new")
+    package = Package.objects.create(title="New", slug="new", category=category)
+    assert category.pk > 4 and grid.pk > max(Grid.objects.exclude(pk=grid.pk).values_list("pk", flat=True))
+    assert package.pk > 6278
+
+
+def test_imported_packages_are_searchable_at_once(dataset, client):
+    run_import(dataset)
+    results = json.loads(client.get("/api/v4/search/?q=hstore").content)
+    assert "django-hstore" in [item["slug"] for item in results]

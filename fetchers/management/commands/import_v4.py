@@ -2,8 +2,9 @@
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
-from fetchers.v4import import InvalidDocument, import_document
+from fetchers.v4import import InvalidDocument, import_document, reset_id_sequences
 from fetchers.v4source import KINDS, SourceError, open_source
+from search.index import rebuild
 
 
 class Command(BaseCommand):
@@ -11,7 +12,7 @@ class Command(BaseCommand):
         "Import djangopackages.org v4 documents from a folder laid out as <kind>/<id>.json "
         "(kinds: categories, grids, packages) or from a v4 API root URL such as "
         "https://djangopackages.org/api/v4/. Malformed documents are reported and skipped; "
-        "the command then exits non-zero."
+        "the command then exits non-zero. The search index is rebuilt when anything changed."
     )
 
     def add_arguments(self, parser):
@@ -33,8 +34,14 @@ class Command(BaseCommand):
                         self.stderr.write(f"skipped {doc.name}: {err}")
         except SourceError as err:
             raise CommandError(str(err)) from None
+        finally:
+            reset_id_sequences()
         for kind, counts in tally.items():
             self.stdout.write(f"{kind}: " + ", ".join(f"{n} {what}" for what, n in counts.items()))
+        if any(counts["created"] or counts["updated"] for counts in tally.values()):
+            # Memberships are written in bulk, without the signals that keep the index in step.
+            packages, grids = rebuild()
+            self.stdout.write(f"search index: {packages} packages, {grids} grids")
         skipped = sum(counts["skipped"] for counts in tally.values())
         if skipped:
             raise CommandError(f"{skipped} document(s) skipped")

@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+
+
+class DjpackagesConfig(AppConfig):
+    """The project's own app: the data generation behind the API's ETags."""
+
+    name = "djpackages"
+
+    def ready(self):
+        from djpackages import triggers
+
+        post_migrate.connect(triggers.install, sender=self, dispatch_uid="djpackages-triggers")
