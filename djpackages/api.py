@@ -55,7 +55,7 @@ class V4ReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_object(self):
         value = self.kwargs[self.lookup_url_kwarg or self.lookup_field]
-        queryset = self.filter_queryset(self.get_queryset())
+        queryset = self.get_queryset()  # list filters do not narrow a lookup
         if is_id(value):
             ident = parse_id(value)
             lookup = {"pk": ident} if ident is not None else None

@@ -4,7 +4,9 @@ Database triggers (``djpackages.triggers``) bump it on any INSERT, UPDATE or DEL
 packages, versions, grids and grid memberships, whatever code path wrote (ORM save, bulk
 operations, ``QuerySet.update``, raw SQL). The API's ETag and Last-Modified derive from it.
 """
-from django.db import models
+from datetime import UTC, datetime
+
+from django.db import connection, models
 
 
 class DataGeneration(models.Model):
@@ -18,6 +20,17 @@ class DataGeneration(models.Model):
 
 
 def current_generation():
-    """``(value, changed_at)`` of the data generation, or ``(0, None)`` before the first write."""
-    row = DataGeneration.objects.filter(pk=1).values_list("value", "changed_at").first()
-    return row or (0, None)
+    """``(value, changed_at)`` of the data generation, or ``(0, None)`` before the first write.
+
+    Read on every API request, so it skips the ORM's query building; ``changed_at`` is an aware
+    datetime in UTC (SQLite stores it as text).
+    """
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT value, changed_at FROM djpackages_datageneration WHERE id = 1")
+        row = cursor.fetchone()
+    if row is None:
+        return 0, None
+    value, changed_at = row
+    if isinstance(changed_at, str):
+        changed_at = datetime.fromisoformat(changed_at).replace(tzinfo=UTC)
+    return value, changed_at

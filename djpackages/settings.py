@@ -50,10 +50,10 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "corsheaders.middleware.CorsMiddleware",
+    "djpackages.conditional.APIResponseCacheMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
-    "djpackages.conditional.APIConditionalGetMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -66,7 +66,7 @@ WSGI_APPLICATION = "djpackages.wsgi.application"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [],
+        "DIRS": [BASE_DIR / "djpackages" / "templates"],  # before the apps': overrides DRF's api.html
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
@@ -81,7 +81,7 @@ TEMPLATES = [
 DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
 }
-DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Several processes (web, worker, commands) share the file: wait for locks instead of failing,
     # and take the write lock when a transaction starts, so that waiting works.
@@ -166,7 +166,18 @@ FETCH_READ_TIMEOUT = env.float("FETCH_READ_TIMEOUT", default=30.0)
 
 # Cache: shared by all processes when CACHE_URL names Redis (rate-limit blocks, queued-package
 # markers, the sweep lock); per process otherwise, which suits the single-process embedded set-up.
-CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+CACHES = {
+    "default": env.cache("CACHE_URL", default="locmemcache://"),
+    # Rendered API answers, per process: keyed by the data generation, so never stale, only evicted.
+    "api": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "djpackages-api",
+        "TIMEOUT": 600,
+        "OPTIONS": {"MAX_ENTRIES": env.int("API_CACHE_ENTRIES", default=2000)},
+    },
+}
+if not env.bool("API_CACHE", default=True):  # e.g. to measure rendering itself
+    CACHES["api"] = {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
 
 # Celery. With no broker configured (the embedded default) tasks run in-process, eagerly.
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="") or "memory://"

@@ -3,6 +3,7 @@ import json
 from pathlib import Path
 
 import pytest
+from django.core.cache import caches
 from django.core.management import call_command
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -19,6 +20,12 @@ def sample_documents(kind="packages"):
 def ordered_json(text):
     """Parse JSON keeping key order: objects become lists of (key, value) pairs."""
     return json.loads(text, object_pairs_hook=list)
+
+
+@pytest.fixture(autouse=True)
+def empty_api_cache():
+    """Each test starts with no cached API answers (a rolled-back test may reuse a generation number)."""
+    caches["api"].clear()
 
 
 @pytest.fixture

@@ -1,0 +1,105 @@
+"""The API's response cache: repeated requests skip rendering, and every kind of change shows at once."""
+import json
+
+import pytest
+from django.core.cache import caches
+from django.urls import reverse
+
+from grids.models import Grid, GridPackage
+from packages.models import Package
+from tests.conftest import SAMPLE
+from tests.fetchers.helpers import answer, interaction, pypi_answer, serve_github
+
+pytestmark = pytest.mark.django_db
+
+
+def _json(client, path):
+    return json.loads(client.get(path).content)
+
+
+def test_a_repeated_request_is_answered_from_the_cache_without_rendering(client, sample, monkeypatch, django_assert_num_queries):
+    first = client.get("/api/v4/packages/1327/")
+    from packages.serializers import PackageSerializer
+
+    monkeypatch.setattr(PackageSerializer, "to_representation", lambda *a: pytest.fail("rendered again"))
+    with django_assert_num_queries(1):  # the data generation, nothing else
+        again = client.get("/api/v4/packages/1327/")
+    assert again.content == first.content and again["ETag"] == first["ETag"]
+    assert again["Content-Type"] == "application/json" and again["Vary"] == first["Vary"]
+    assert client.get("/api/v4/packages/1327/", HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 304
+    assert client.head("/api/v4/packages/1327/").status_code == 200
+
+
+def test_the_browsable_page_sets_no_cookie_so_it_is_cached_too(client, sample):
+    first = client.get("/api/v4/packages/1327/", HTTP_ACCEPT="text/html")
+    assert first.status_code == 200 and not first.cookies
+    assert '"csrfToken": ""' in first.content.decode()
+    assert client.get("/api/v4/packages/1327/", HTTP_ACCEPT="text/html").content == first.content
+    assert caches["api"].get(first["ETag"]) is not None
+
+
+def test_answers_that_set_a_cookie_are_not_cached(client, sample):
+    from django.http import HttpResponse
+
+    from djpackages.conditional import _cacheable
+
+    response = HttpResponse(b"{}")
+    response.set_cookie("csrftoken", "x")
+    assert not _cacheable(response)
+
+
+def test_an_admin_edit_shows_at_once(admin_client, client, sample):
+    assert _json(client, "/api/v4/packages/1327/")["title"] == "django-hstore"
+    package = Package.objects.get(pk=1327)
+    form = {
+        "title": "django-hstore renamed", "slug": package.slug, "category": package.category_id, "repo_url": package.repo_url,
+        "repo_host": "", "pypi_url": package.pypi_url, "documentation_url": package.documentation_url or "",
+        "usage_count": 0, "versions-TOTAL_FORMS": 1, "versions-INITIAL_FORMS": 1,
+        "versions-0-id": package.latest_version_id, "versions-0-package": 1327,
+    }
+    assert admin_client.post(reverse("admin:packages_package_change", args=[1327]), form).status_code == 302
+    assert _json(client, "/api/v4/packages/1327/")["title"] == "django-hstore renamed"
+    assert any(p["title"] == "django-hstore renamed" for p in _json(client, "/api/v4/packages/?limit=1000")["results"])
+
+
+def test_an_import_shows_at_once(client, sample, tmp_path):
+    import shutil
+
+    from django.core.management import call_command
+
+    before = _json(client, "/api/v4/packages/1327/")
+    folder = tmp_path / "v4"
+    shutil.copytree(SAMPLE, folder)
+    path = folder / "packages" / "1327.json"
+    path.write_text(path.read_text().replace('"repo_watchers": 519', '"repo_watchers": 777'))
+    call_command("import_v4", str(folder), stdout=open("/dev/null", "w"))
+    after = _json(client, "/api/v4/packages/1327/")
+    assert before["repo_watchers"] == 519 and after["repo_watchers"] == 777
+
+
+def test_a_refresh_shows_at_once(client, sample, settings):
+    import responses
+
+    from fetchers.refresh import refresh_package
+
+    Package.objects.filter(pk=1327).update(repo_url="https://github.com/django/deps", pypi_url="django-minify-html")
+    before = _json(client, "/api/v4/packages/1327/")
+    with responses.RequestsMock() as rsps:
+        serve_github(rsps)
+        answer(rsps, "https://pypi.org/pypi/django-minify-html/json", pypi_answer("django-minify-html"))
+        assert refresh_package(1327).ok
+    after = _json(client, "/api/v4/packages/1327/")
+    stars = interaction("github_fetch_metadata.json", 0)["json"]["stargazers_count"]
+    assert before["repo_watchers"] != stars and after["repo_watchers"] == stars
+    assert after["pypi_version"] == pypi_answer("django-minify-html")["info"]["version"]
+
+
+def test_a_grid_membership_shows_at_once(client, sample):
+    before = _json(client, "/api/v4/packages/1327/")["grids"]
+    grid = Grid.objects.create(title="New grid", slug="new-grid")
+    GridPackage.objects.create(grid=grid, package_id=1327)
+    after = _json(client, "/api/v4/packages/1327/")["grids"]
+    assert after == before + [f"http://testserver/api/v4/grids/{grid.pk}/"]
+    assert _json(client, f"/api/v4/grids/{grid.pk}/")["packages"] == ["http://testserver/api/v4/packages/1327/"]
+    GridPackage.objects.filter(grid=grid).delete()
+    assert _json(client, "/api/v4/packages/1327/")["grids"] == before
