@@ -1,5 +1,6 @@
 """Building blocks shared by the apps' v4 viewsets and serializers.
 
+- ``V4LinkField``: absolute links by id, built from one ``reverse()`` per request.
 - ``V4DateTimeField``: datetimes in the configured time zone with their offset, never ``Z``.
 - ``V4ReadOnlyViewSet``: read-only viewset with the id-or-slug lookup and a fixed view description.
 """
@@ -25,6 +26,25 @@ def parse_id(value):
 def is_id(value):
     """Whether ``value`` is looked up as an id (ASCII digits only) rather than as a slug."""
     return value.isascii() and value.isdigit()
+
+
+class V4LinkField(serializers.HyperlinkedRelatedField):
+    """A read-only ``HyperlinkedRelatedField`` that reverses its view once per request and then
+    only puts each id into that URL: the same URLs (host, ``?format=`` kept, format suffix), at a
+    fraction of the cost of one ``reverse()`` per link."""
+
+    MARKER = "0djpackages-id0"  # matches the lookup pattern and appears in no host or path
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("read_only", True)
+        super().__init__(**kwargs)
+
+    def get_url(self, obj, view_name, request, format):
+        templates = self.context.setdefault("v4_url_templates", {})
+        key = (view_name, self.lookup_url_kwarg, format)
+        if key not in templates:
+            templates[key] = self.reverse(view_name, kwargs={self.lookup_url_kwarg: self.MARKER}, request=request, format=format)
+        return templates[key].replace(self.MARKER, str(getattr(obj, self.lookup_field)))
 
 
 class V4DateTimeField(serializers.DateTimeField):

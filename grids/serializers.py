@@ -1,7 +1,7 @@
 """The v4 Grid document."""
 from rest_framework import serializers
 
-from djpackages.api import V4DateTimeField
+from djpackages.api import V4DateTimeField, V4LinkField
 from grids.models import Grid
 
 
@@ -12,14 +12,7 @@ class GridSerializer(serializers.ModelSerializer):
     pagination), read from the ``members`` prefetch the viewset sets up.
     """
 
-    packages = serializers.HyperlinkedRelatedField(
-        view_name="package-detail",
-        source="members",
-        lookup_field="package_id",
-        lookup_url_kwarg="pk",
-        many=True,
-        read_only=True,
-    )
+    packages = V4LinkField(view_name="package-detail", source="members", lookup_field="package_id", lookup_url_kwarg="pk", many=True)
     created = V4DateTimeField()
     modified = V4DateTimeField()
 

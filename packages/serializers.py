@@ -1,7 +1,7 @@
 """The v4 Package document."""
 from rest_framework import serializers
 
-from djpackages.api import V4DateTimeField
+from djpackages.api import V4DateTimeField, V4LinkField
 from packages.models import Package
 
 
@@ -14,15 +14,8 @@ class PackageSerializer(serializers.ModelSerializer):
     commits per week over the last 52 weeks, oldest first.
     """
 
-    category = serializers.HyperlinkedRelatedField(view_name="category-detail", read_only=True)
-    grids = serializers.HyperlinkedRelatedField(
-        view_name="grid-detail",
-        source="gridpackage_set",
-        lookup_field="grid_id",
-        lookup_url_kwarg="pk",
-        many=True,
-        read_only=True,
-    )
+    category = V4LinkField(view_name="category-detail")
+    grids = V4LinkField(view_name="grid-detail", source="gridpackage_set", lookup_field="grid_id", lookup_url_kwarg="pk", many=True)
     last_updated = V4DateTimeField(source="last_commit_date", allow_null=True)
     last_fetched = V4DateTimeField(allow_null=True)
     pypi_version = serializers.CharField(read_only=True, allow_null=True)

@@ -189,3 +189,19 @@ def test_the_api_root_lists_the_routes_in_upstreams_order(client):
     body = _body(client.get("/api/v4/"))
     assert list(body)[:1] == ["packages"]
     assert [k for k in body if k != "search"] == ["packages", "grids", "categories"]
+
+
+@pytest.mark.parametrize("path", ["/api/v4/packages/pkg-2/", "/api/v4/packages/pkg-2/?format=api", "/api/v4/packages/pkg-2.json", "/api/v4/grids/grid-0/?format=json"])
+def test_links_are_the_urls_drf_would_build(client, catalogue, path, monkeypatch):
+    """``V4LinkField`` builds each link from one reverse(); the result equals DRF's own per-link reverse()."""
+    from rest_framework.relations import HyperlinkedRelatedField
+
+    from djpackages.api import V4LinkField
+
+    fast = client.get(path, HTTP_ACCEPT="text/html" if "format=api" in path else "application/json").content
+    from django.core.cache import caches
+
+    caches["api"].clear()
+    monkeypatch.setattr(V4LinkField, "get_url", HyperlinkedRelatedField.get_url)
+    slow = client.get(path, HTTP_ACCEPT="text/html" if "format=api" in path else "application/json").content
+    assert fast == slow and b"/api/v4/" in fast
