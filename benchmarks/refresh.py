@@ -84,7 +84,7 @@ def main():
     def run(processes, forget_etags):
         for number in (12, 13):
             redis.Redis.from_url(f"redis://127.0.0.1:6379/{number}").flushdb()
-        Package.objects.update(last_fetched=None)
+        Package.objects.update(last_fetched=None, last_attempted_at=None)
         if forget_etags:
             StoredResponse.objects.all().delete()
         before = len(upstream.requests)

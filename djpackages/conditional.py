@@ -1,21 +1,23 @@
 """Conditional GET and the response cache of the API, both keyed by the data generation.
 
-An API answer depends only on the data and on the request's host, path, query string and
-``Accept`` header (the API reads no cookies or credentials), and the data generation
+An API answer depends only on the data and on the request's scheme, host, path, query string
+and ``Accept`` header (the API reads no cookies or credentials), and the data generation
 (``djpackages.models``) changes with every write. The ETag hashes exactly those inputs, with the
 generation and the release, so:
 
 - the viewsets read the validators before any data (``read_validators``) and, once they know the
   answer would be a 200, answer a matching ``If-None-Match``/``If-Modified-Since`` with a 304 or
   a failing ``If-Match`` with a 412 before any serializer runs (``precondition_response``);
-- ``APIResponseCacheMiddleware`` keeps every cookie-free 200 in the ``api`` cache under its ETag
-  and answers the same request from there until the data changes, and adds the validators to
+- ``APIResponseCacheMiddleware`` keeps every cookie-free 200 of at most ``API_CACHE_MAX_BODY``
+  bytes in the ``api`` cache under its ETag (at most ``API_CACHE_ENTRIES`` of them, so a process
+  holds at most their product) and answers the same request from there until the data changes, and adds the validators to
   rendered answers, so the browsable API's header block does not show them.
 """
 import hashlib
 from datetime import timezone as dt_timezone
 from importlib import metadata
 
+from django.conf import settings
 from django.core.cache import caches
 from django.http import HttpResponse
 from django.utils.cache import get_conditional_response
@@ -45,6 +47,7 @@ def read_validators(request):
             RELEASE,
             str(value),
             changed_at.isoformat() if changed_at else "",
+            django_request.scheme,
             django_request.get_host(),
             django_request.get_full_path(),
             django_request.headers.get("Accept", ""),
@@ -67,6 +70,7 @@ def _cacheable(response):
         response.status_code == 200
         and not response.streaming
         and not response.cookies
+        and len(response.content) <= settings.API_CACHE_MAX_BODY
         and not any(word in response.get("Cache-Control", "") for word in ("private", "no-store", "no-cache"))
     )
 

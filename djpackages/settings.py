@@ -173,9 +173,10 @@ CACHES = {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
         "LOCATION": "djpackages-api",
         "TIMEOUT": 600,
-        "OPTIONS": {"MAX_ENTRIES": env.int("API_CACHE_ENTRIES", default=2000)},
+        "OPTIONS": {"MAX_ENTRIES": env.int("API_CACHE_ENTRIES", default=1000)},
     },
 }
+API_CACHE_MAX_BODY = env.int("API_CACHE_MAX_BODY", default=256 * 1024)  # bytes; larger answers are not kept
 if not env.bool("API_CACHE", default=True):  # e.g. to measure rendering itself
     CACHES["api"] = {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
 

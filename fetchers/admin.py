@@ -17,10 +17,10 @@ class RefreshablePackageAdmin(PackageAdmin):
     """``PackageAdmin`` plus the "refresh now" action and the next refresh's due time."""
 
     actions = ["refresh_now"]
-    readonly_fields = [*PackageAdmin.readonly_fields, "next_refresh_due"]
+    readonly_fields = [*PackageAdmin.readonly_fields, "last_attempted_at", "next_refresh_due"]
     fieldsets = [
         *PackageAdmin.fieldsets[:-1],
-        ("Fetch state", {"fields": [*FETCH_STATE[:4], "next_refresh_due", *FETCH_STATE[4:]]}),
+        ("Fetch state", {"fields": [*FETCH_STATE[:1], "last_attempted_at", *FETCH_STATE[1:4], "next_refresh_due", *FETCH_STATE[4:]]}),
     ]
 
     @admin.action(description="Refresh now")
@@ -33,6 +33,6 @@ class RefreshablePackageAdmin(PackageAdmin):
 
     @admin.display(description="next refresh due")
     def next_refresh_due(self, package):
-        if package.last_fetched is None:
-            return "at the next sweep (never fetched)"
-        return package.last_fetched + timedelta(hours=settings.REFRESH_INTERVAL_HOURS)
+        if package.last_attempted_at is None:
+            return "at the next sweep (never refreshed here)"
+        return package.last_attempted_at + timedelta(hours=settings.REFRESH_INTERVAL_HOURS)

@@ -6,9 +6,9 @@ a 5xx, a rate limit, a 202, a malformed body or a 404 never blanks a package, an
 marks it deprecated. The error texts go to ``fetch_error`` with their time and a count that
 goes back to 0 after a refresh without errors.
 
-``modified`` moves only when a fact served by the API changed (or the latest version did);
-``score``, older Version rows, ``last_fetched`` and the ``fetch_error`` fields are saved
-without touching it. (The search app's post-save handler recomputes the score as of its own
+``modified`` moves when a stored fact of the package changed (the latest version included);
+``score``, the Version rows, ``last_fetched``, ``last_attempted_at`` and the ``fetch_error``
+fields are saved without touching it. (The search app's post-save handler recomputes the score as of its own
 clock and reindexes the package.)
 """
 import logging
@@ -30,7 +30,7 @@ from search.scoring import package_score
 logger = logging.getLogger(__name__)
 
 HOSTS = {"github": github, "gitlab": gitlab, "bitbucket": bitbucket, "forgejo": forgejo}
-OUTCOME_FIELDS = frozenset({"last_fetched", "fetch_error", "fetch_error_at", "fetch_error_count"})
+OUTCOME_FIELDS = frozenset({"last_fetched", "last_attempted_at", "fetch_error", "fetch_error_at", "fetch_error_count"})
 UNSERVED_CHANGES = frozenset({"score", "versions"})  # changes that leave ``modified`` alone
 
 
@@ -192,6 +192,7 @@ def _save_versions(changes: Changes, facts: pypi.PypiFacts, now: datetime) -> di
 
 
 def _record_outcome(package: Package, result: RefreshResult, attempted: int, now: datetime) -> None:
+    package.last_attempted_at = now
     if len(result.errors) < attempted or not attempted:
         package.last_fetched = now
     if result.errors:

@@ -1,7 +1,8 @@
 """Which packages a sweep refreshes: the longest unrefreshed first, within each host's budget.
 
-A package is due when it was never fetched or was last fetched more than
-``REFRESH_INTERVAL_HOURS`` ago. Each due package costs its hosts about ``TYPICAL_CALLS``
+A package is due when no refresh was ever attempted or the last attempt, successful or not, was
+more than ``REFRESH_INTERVAL_HOURS`` ago (so a package whose fetches keep failing is retried once
+an interval, by the sweep, and never crowds out the others). Each due package costs its hosts about ``TYPICAL_CALLS``
 requests (the first refresh; an unchanged one costs as many 304s); a package is taken only
 while every host it needs has that much budget left.
 """
@@ -11,20 +12,20 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.db.models import F, Q
 
-from fetchers import bitbucket, budget, forgejo, github, gitlab, pypi
+from fetchers import budget, pypi
+from fetchers.refresh import HOSTS
 from fetchers.repourl import parse_repo_url
 from packages.models import Package
 
-HOSTS = {"github": github, "gitlab": gitlab, "bitbucket": bitbucket, "forgejo": forgejo}
 # Requests of a typical refresh, as each host module's docstring counts them.
 TYPICAL_CALLS = {"github": 4, "gitlab": 3, "bitbucket": 4, "forgejo": 2, "pypi": 1}
 
 
 def due(now: datetime):
-    """Packages due for a refresh, never-fetched first, then the longest unrefreshed."""
+    """Packages due for a refresh, never-attempted first, then the longest unattempted."""
     cutoff = now - timedelta(hours=settings.REFRESH_INTERVAL_HOURS)
-    return Package.objects.filter(Q(last_fetched__isnull=True) | Q(last_fetched__lt=cutoff)).order_by(
-        F("last_fetched").asc(nulls_first=True), "id"
+    return Package.objects.filter(Q(last_attempted_at__isnull=True) | Q(last_attempted_at__lt=cutoff)).order_by(
+        F("last_attempted_at").asc(nulls_first=True), "id"
     )
 
 

@@ -2,8 +2,9 @@
 
 - ``refresh_package(id)``: one package; transient failures (timeouts, 5xx, rate limits, GitHub
   still computing statistics) are retried with Celery's exponential back-off with full jitter,
-  at most ``REFRESH_MAX_RETRIES`` times, never before a host's rate limit ends; permanent ones
-  (404) are recorded on the package by the refresh and not retried.
+  at most ``REFRESH_MAX_RETRIES`` times, never before a host's rate limit ends and never later
+  than half the broker's visibility timeout (a longer wait is left to a later sweep); permanent
+  ones (404) are recorded on the package by the refresh and not retried.
 - ``sweep()``: run by beat; enqueues the due packages the hosts' budgets allow.
 
 A package is never queued twice: ``enqueue_refreshes`` sets a marker per package in the shared
@@ -27,7 +28,7 @@ logger = logging.getLogger(__name__)
 
 PENDING_SECONDS = 6 * 3600
 BACKOFF_FACTOR = 60  # seconds: the first retry waits up to a minute, then 2, 4, ...
-BACKOFF_MAX = 3600
+BACKOFF_MAX = 1200
 SWEEP_LOCK = "fetchers:sweep:running"
 
 
@@ -53,13 +54,26 @@ def refresh_package(self, package_id: int) -> dict | None:
     except Package.DoesNotExist:
         cache.delete(_pending_key(package_id))
         return None
-    if result.retry and not self.request.is_eager and self.request.retries < settings.REFRESH_MAX_RETRIES:
-        countdown = get_exponential_backoff_interval(BACKOFF_FACTOR, self.request.retries, BACKOFF_MAX, full_jitter=True)
-        if result.retry_after:
-            countdown = max(countdown, (result.retry_after - timezone.now()).total_seconds())
+    except Exception:
+        cache.delete(_pending_key(package_id))  # an error in the code (not the worker's death) frees the package
+        raise
+    countdown = _retry_countdown(self.request.retries, result)
+    if result.retry and not self.request.is_eager and countdown is not None:
         raise self.retry(countdown=countdown)
     cache.delete(_pending_key(package_id))
     return {"changed": result.changed, "calls": result.calls, "not_modified": result.not_modified, "errors": result.errors}
+
+
+def _retry_countdown(retries: int, result) -> float | None:
+    """Seconds to wait before retry number ``retries + 1``, or None to leave the package to a later
+    sweep: after ``REFRESH_MAX_RETRIES``, or when the wait would outlast half the broker's
+    visibility timeout (Redis would then hand the waiting task to a second worker)."""
+    if retries >= settings.REFRESH_MAX_RETRIES:
+        return None
+    countdown = get_exponential_backoff_interval(BACKOFF_FACTOR, retries, BACKOFF_MAX, full_jitter=True)
+    if result.retry_after:
+        countdown = max(countdown, (result.retry_after - timezone.now()).total_seconds())
+    return countdown if countdown <= settings.CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"] / 2 else None
 
 
 @shared_task

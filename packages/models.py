@@ -88,6 +88,9 @@ class Package(TimeStampedModel):
 
     score = models.IntegerField(default=0, editable=False)
     last_fetched = models.DateTimeField(null=True, blank=True, editable=False)
+    # When a refresh last ran, whether or not it fetched anything: what the sweep goes by, so that
+    # a package whose fetches keep failing waits its turn instead of coming first every time.
+    last_attempted_at = models.DateTimeField(null=True, blank=True, editable=False)
     fetch_error = models.TextField(blank=True, editable=False)
     fetch_error_at = models.DateTimeField(null=True, blank=True, editable=False)
     fetch_error_count = models.PositiveIntegerField(default=0, editable=False)
@@ -100,7 +103,7 @@ class Package(TimeStampedModel):
         indexes = [
             models.Index(fields=[name, "id"], name=f"package_{name}_order")
             for name in ("title", "repo_watchers", "repo_forks", "last_commit_date", "last_fetched", "score")
-        ]
+        ] + [models.Index(fields=["last_attempted_at", "id"], name="package_sweep_order")]
         constraints = [
             models.UniqueConstraint(
                 fields=["repo_url"], condition=~Q(repo_url=""), name="package_repo_url_unique_when_set"

@@ -43,6 +43,12 @@ def test_app_services_reach_the_postgres_and_redis_services():
         assert env["CACHE_URL"] == env["RATE_LIMIT_STORAGE_URL"]  # budgets and markers shared by every worker
 
 
+def test_the_web_health_check_asks_with_a_host_the_settings_allow():
+    assert "127.0.0.1:8000/healthz" in " ".join(SERVICES["web"]["healthcheck"]["test"])
+    for name in APP:
+        assert SERVICES[name]["environment"]["ALLOWED_HOSTS"].split(",")[-1] == "127.0.0.1"
+
+
 def test_the_commands_run_this_project():
     assert "gunicorn djpackages.wsgi" in " ".join(SERVICES["web"]["command"])
     assert "migrate" in " ".join(SERVICES["web"]["command"])

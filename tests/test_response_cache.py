@@ -48,6 +48,24 @@ def test_answers_that_set_a_cookie_are_not_cached(client, sample):
     assert not _cacheable(response)
 
 
+def test_http_and_https_requests_get_their_own_links(client, sample, settings):
+    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    secure = client.get("/api/v4/packages/1327/", HTTP_X_FORWARDED_PROTO="https", HTTP_HOST="testserver")
+    plain = client.get("/api/v4/packages/1327/", HTTP_X_FORWARDED_PROTO="http", HTTP_HOST="testserver")
+    assert json.loads(secure.content)["category"].startswith("https://testserver/")
+    assert json.loads(plain.content)["category"].startswith("http://testserver/")
+    assert secure["ETag"] != plain["ETag"]
+
+
+def test_answers_larger_than_the_cap_are_not_kept(client, sample, settings):
+    settings.API_CACHE_MAX_BODY = 10_000
+    small = client.get("/api/v4/packages/1327/")
+    large = client.get("/api/v4/packages/?limit=1000")
+    assert len(small.content) < 10_000 < len(large.content)
+    assert caches["api"].get(small["ETag"]) is not None
+    assert caches["api"].get(large["ETag"]) is None
+
+
 def test_an_admin_edit_shows_at_once(admin_client, client, sample):
     assert _json(client, "/api/v4/packages/1327/")["title"] == "django-hstore"
     package = Package.objects.get(pk=1327)

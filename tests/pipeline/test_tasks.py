@@ -51,6 +51,7 @@ def refreshes(monkeypatch):
 
     def fake(package_id):
         calls.append(package_id)
+        Package.objects.filter(pk=package_id).update(last_attempted_at=timezone.now())  # as the refresh does
         return outcome["result"](package_id)
 
     monkeypatch.setattr(tasks.refresh, "refresh_package", fake)
@@ -110,6 +111,29 @@ def test_a_rate_limited_refresh_waits_for_the_limit_to_end(refreshes, monkeypatc
     assert outcome == "retry" and 590 <= asked["countdown"] <= 600
 
 
+def test_a_wait_beyond_half_the_visibility_timeout_is_left_to_a_later_sweep(refreshes, monkeypatch):
+    pkg = package("much-later")
+    until = timezone.now() + timedelta(hours=2)
+    refreshes.outcome["result"] = lambda pk: RefreshResult(pk, errors=["rate limited"], retry=True, retry_after=until)
+    cache.add(tasks._pending_key(pkg.pk), 1)
+    outcome, asked = _run_in_worker(monkeypatch, pkg.pk, retries=0)
+    assert outcome["errors"] == ["rate limited"] and asked == {}
+    assert cache.get(tasks._pending_key(pkg.pk)) is None
+
+
+def test_an_error_in_the_code_frees_the_package(refreshes, monkeypatch):
+    pkg = package("buggy")
+
+    def broken(pk):
+        raise RuntimeError("a bug")
+
+    refreshes.outcome["result"] = broken
+    cache.add(tasks._pending_key(pkg.pk), 1)
+    with pytest.raises(RuntimeError):
+        _run_in_worker(monkeypatch, pkg.pk, retries=0)
+    assert cache.get(tasks._pending_key(pkg.pk)) is None
+
+
 def test_the_last_retry_gives_up_and_frees_the_package(refreshes, monkeypatch, settings):
     pkg = package("hopeless")
     refreshes.outcome["result"] = lambda pk: RefreshResult(pk, errors=["HTTP 502"], retry=True)
@@ -135,16 +159,14 @@ def test_a_deleted_package_ends_its_task_quietly(monkeypatch):
 def test_a_sweep_takes_the_longest_unrefreshed_first_and_skips_fresh_ones(refreshes, sweep, settings):
     now = timezone.now()
     never = package("never")
-    old = package("old", last_fetched=now - timedelta(days=3))
-    older = package("older", last_fetched=now - timedelta(days=9))
-    package("fresh", last_fetched=now - timedelta(hours=1))
+    old = package("old", last_attempted_at=now - timedelta(days=3))
+    older = package("older", last_attempted_at=now - timedelta(days=9))
+    package("fresh", last_attempted_at=now - timedelta(hours=1))
     settings.REFRESH_SWEEP_SIZE = 2
     assert sweep() == 2
     assert refreshes == [never.pk, older.pk]
-    assert sweep() == 2 and refreshes[2:] == [never.pk, older.pk]  # still due: the fake refresh set nothing
-    settings.REFRESH_SWEEP_SIZE = 10
-    sweep()
-    assert old.pk in refreshes
+    assert sweep() == 1 and refreshes[2:] == [old.pk]  # the attempted ones wait an interval
+    assert sweep() == 0
 
 
 def test_a_sweep_stays_within_each_hosts_budget(refreshes, sweep, settings):
@@ -188,7 +210,7 @@ def test_the_default_schedule_runs_a_sweep_that_expires_rather_than_piles_up(set
 def test_editors_can_refresh_now_and_see_when_the_next_refresh_is_due(
     admin_client, refreshes, settings, django_capture_on_commit_callbacks
 ):
-    pkg = package("edited", last_fetched=timezone.now() - timedelta(hours=2))
+    pkg = package("edited", last_attempted_at=timezone.now() - timedelta(hours=2))
     url = reverse("admin:packages_package_changelist")
     with django_capture_on_commit_callbacks(execute=True):
         response = admin_client.post(url, {"action": "refresh_now", "_selected_action": [pkg.pk]}, follow=True)
@@ -198,5 +220,27 @@ def test_editors_can_refresh_now_and_see_when_the_next_refresh_is_due(
     response = admin_client.post(url, {"action": "refresh_now", "_selected_action": [pkg.pk]}, follow=True)
     assert "1 already queued or running." in response.content.decode() and refreshes == [pkg.pk]
     page = admin_client.get(reverse("admin:packages_package_change", args=[pkg.pk])).content.decode()
-    due = timezone.localtime(pkg.last_fetched + timedelta(hours=settings.REFRESH_INTERVAL_HOURS))
+    pkg.refresh_from_db()
+    due = timezone.localtime(pkg.last_attempted_at + timedelta(hours=settings.REFRESH_INTERVAL_HOURS))
     assert "next refresh due" in page.lower() and due.strftime("%Y") in page
+
+
+def test_a_package_whose_repository_is_gone_does_not_crowd_out_the_others(sweep, settings):
+    """The real refresh against a recorded 404: the failed attempt counts, so the next sweep moves on."""
+    import responses
+
+    from tests.fetchers.helpers import replay
+
+    settings.REFRESH_SWEEP_SIZE = 1
+    gone = package("does-not-exist", repo="https://github.com/djangopackages/{}")
+    waiting = package("waiting", repo="", last_attempted_at=timezone.now() - timedelta(days=2))
+    with responses.RequestsMock() as rsps:
+        replay(rsps, "github_fetch_metadata_unsupported_repo.json", 0)
+        assert sweep() == 1
+    gone.refresh_from_db()
+    assert gone.fetch_error.startswith("https://github.com/djangopackages/does-not-exist: HTTP 404")
+    assert gone.last_fetched is None and gone.last_attempted_at is not None
+    assert sweep() == 1  # the next sweep takes the other package
+    waiting.refresh_from_db()
+    assert waiting.last_attempted_at > gone.last_attempted_at
+    assert sweep() == 0

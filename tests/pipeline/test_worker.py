@@ -43,7 +43,7 @@ def test_a_sweep_refreshes_due_packages_on_a_worker_and_the_api_shows_the_new_va
 
     # A second refresh of the unchanged packages is answered by 304s only.
     first = len(upstream.requests)
-    Package.objects.filter(pk__in=ids).update(last_fetched=None)
+    Package.objects.filter(pk__in=ids).update(last_fetched=None, last_attempted_at=None)
     celery_processes.call("fetchers.tasks.sweep")
     wait_for(lambda: refreshed(ids), what="the second sweep")
     assert len(upstream.requests) == 2 * first
