@@ -7,9 +7,9 @@ marks it deprecated. The error texts go to ``fetch_error`` with their time and a
 goes back to 0 after a refresh without errors.
 
 ``modified`` moves when a stored fact of the package changed (the latest version included);
-``score``, the Version rows, ``last_fetched``, ``last_attempted_at`` and the ``fetch_error``
-fields are saved without touching it. (The search app's post-save handler recomputes the score as of its own
-clock and reindexes the package.)
+the Version rows, ``last_fetched``, ``last_attempted_at`` and the ``fetch_error`` fields are
+saved without touching it. The save is what updates the package's score and search entry (the
+search app's post-save handler).
 """
 import logging
 from dataclasses import dataclass, field
@@ -25,13 +25,12 @@ from fetchers.facts import RepoFacts
 from fetchers.http import HttpClient
 from fetchers.repourl import RepoRef, parse_repo_url
 from packages.models import Package, Version
-from search.scoring import package_score
 
 logger = logging.getLogger(__name__)
 
 HOSTS = {"github": github, "gitlab": gitlab, "bitbucket": bitbucket, "forgejo": forgejo}
 OUTCOME_FIELDS = frozenset({"last_fetched", "last_attempted_at", "fetch_error", "fetch_error_at", "fetch_error_count"})
-UNSERVED_CHANGES = frozenset({"score", "versions"})  # changes that leave ``modified`` alone
+UNSERVED_CHANGES = frozenset({"versions"})  # changes that leave ``modified`` alone
 
 
 @dataclass
@@ -79,7 +78,6 @@ def refresh_package(package_id: int, *, now: datetime | None = None) -> RefreshR
             _apply_repo(changes, repo_facts, ref, now)
         if pypi_facts:
             _apply_pypi(changes, pypi_facts, now)
-        changes.put("score", package_score(package.repo_watchers, package.last_commit_date, package.supports_python3, now))
         result.changed = sorted(changes.fields)
         _record_outcome(package, result, attempted=bool(ref) + bool(name), now=now)
         package.save(update_fields=changes.fields - {"versions"} | OUTCOME_FIELDS, touch=bool(changes.fields - UNSERVED_CHANGES))

@@ -77,7 +77,7 @@ def test_a_refresh_fills_every_fact_from_github_and_pypi(rsps):
     assert (pkg.fetch_error, pkg.fetch_error_at, pkg.fetch_error_count) == ("", None, 0)
     assert result.changed == sorted(
         ["repo_description", "repo_watchers", "repo_forks", "participants", "commits_over_52", "last_commit_date", "commit_count",
-         "repo_default_branch", "latest_version", "license", "classifiers", "requires_python", "supports_python3", "score", "versions"]
+         "repo_default_branch", "latest_version", "license", "classifiers", "requires_python", "supports_python3", "versions"]
     )
     assert (result.calls, result.not_modified) == (5, 0)
 
