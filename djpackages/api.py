@@ -16,16 +16,18 @@ from djpackages.conditional import precondition_response, read_validators
 MAX_ID = 2**63 - 1
 
 
-def parse_id(value):
-    """The id that ``value`` names (ASCII digits only, within the id column), else None."""
-    if value.isascii() and value.isdigit() and len(value) <= len(str(MAX_ID)) and int(value) <= MAX_ID:
-        return int(value)
-    return None
+def id_or_slug(value, relation=""):
+    """Filter arguments that find ``value`` as an id (ASCII digits only) or else as a slug, on the
+    model itself or through ``relation`` (``"category"`` gives ``category__pk``/``category__slug``).
 
-
-def is_id(value):
-    """Whether ``value`` is looked up as an id (ASCII digits only) rather than as a slug."""
-    return value.isascii() and value.isdigit()
+    None when nothing can match: an id beyond the column, or a NUL byte, which the database
+    would refuse rather than not find.
+    """
+    prefix = f"{relation}__" if relation else ""
+    if value.isascii() and value.isdigit():
+        fits = len(value) <= len(str(MAX_ID)) and int(value) <= MAX_ID
+        return {f"{prefix}pk": int(value)} if fits else None
+    return {f"{prefix}slug": value} if "\x00" not in value else None
 
 
 class V4LinkField(serializers.HyperlinkedRelatedField):
@@ -76,11 +78,7 @@ class V4ReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
     def get_object(self):
         value = self.kwargs[self.lookup_url_kwarg or self.lookup_field]
         queryset = self.get_queryset()  # list filters do not narrow a lookup
-        if is_id(value):
-            ident = parse_id(value)
-            lookup = {"pk": ident} if ident is not None else None
-        else:
-            lookup = {"slug": value} if "\x00" not in value else None
+        lookup = id_or_slug(value)
         obj = queryset.filter(**lookup).first() if lookup else None
         if obj is None:
             raise Http404(f"No {queryset.model._meta.object_name} matches the given query.")

@@ -7,7 +7,7 @@ from django_filters.fields import IsoDateTimeField
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
-from djpackages.api import is_id, parse_id
+from djpackages.api import id_or_slug
 
 
 @extend_schema_field({"type": "string", "enum": ["true", "false"]})
@@ -30,10 +30,8 @@ class IdOrSlugFilter(django_filters.CharFilter):
     def filter(self, qs, value):
         if value in ("", None):
             return qs
-        if is_id(value):
-            ident = parse_id(value)
-            return qs.filter(**{f"{self.field_name}_id": ident}) if ident is not None else qs.none()
-        return qs.filter(**{f"{self.field_name}__slug": value})
+        lookup = id_or_slug(value, self.field_name)
+        return qs.filter(**lookup) if lookup else qs.none()
 
 
 class UTCDateTimeField(IsoDateTimeField):
