@@ -1,8 +1,8 @@
 """Real Celery processes on the real Redis broker, against the test database and a local fake upstream.
 
 Each worker or beat runs as its own process (``celery -A djpackages ...``) with an environment
-that points it at the test database, Redis databases 14 (cache, rate-limit budgets) and 15
-(broker), and the fake upstream's URLs.
+that points it at the test database, two Redis databases (``TEST_REDIS_DBS``, default 14 for the cache and
+rate-limit budgets, 15 for the broker), and the fake upstream's URLs.
 """
 import os
 import signal
@@ -18,7 +18,10 @@ from django.db import connection
 
 from tests.upstream import FakeUpstream
 
-REDIS = "redis://127.0.0.1:6379"
+# The Redis server and the two database numbers (cache, broker) the suite owns and flushes;
+# runs side by side (or a Redis holding other data) set TEST_REDIS_URL / TEST_REDIS_DBS apart.
+REDIS = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379").rstrip("/")
+CACHE_DB, BROKER_DB = (int(n) for n in os.environ.get("TEST_REDIS_DBS", "14,15").split(","))
 CELERY = str(Path(sys.executable).with_name("celery"))
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -53,7 +56,7 @@ def celery_env(transactional_db, upstream):
     """The environment of the Celery processes; both Redis databases start empty, and the queue
     has a name of its own so that no stray worker of an earlier run can take its tasks."""
     try:
-        for number in (14, 15):
+        for number in (CACHE_DB, BROKER_DB):
             redis.Redis.from_url(f"{REDIS}/{number}").flushdb()
     except redis.ConnectionError as error:  # CI starts Redis first (.ci/run), so there this never skips
         pytest.skip(f"these tests run real Celery processes on Redis at {REDIS}, which is not reachable: {error}")
@@ -61,9 +64,9 @@ def celery_env(transactional_db, upstream):
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "djpackages.settings",
         "DATABASE_URL": database_url(),
-        "CELERY_BROKER_URL": f"{REDIS}/15",
-        "CACHE_URL": f"{REDIS}/14",
-        "RATE_LIMIT_STORAGE_URL": f"{REDIS}/14",
+        "CELERY_BROKER_URL": f"{REDIS}/{BROKER_DB}",
+        "CACHE_URL": f"{REDIS}/{CACHE_DB}",
+        "RATE_LIMIT_STORAGE_URL": f"{REDIS}/{CACHE_DB}",
         "GITHUB_API_URL": upstream.github_url,
         "PYPI_JSON_URL": upstream.pypi_url,
         "CELERY_VISIBILITY_TIMEOUT": "60",
