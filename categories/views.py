@@ -8,4 +8,6 @@ class CategoryViewSet(V4ReadOnlyViewSet):
     """Package categories, newest first; one is looked up by id or slug."""
 
     queryset = Category.objects.order_by("-id")
+    document_scope = "category"
+    list_scopes = ("category-list",)
     serializer_class = CategorySerializer

@@ -7,10 +7,8 @@
 from django.http import Http404
 from django.utils import timezone
 from rest_framework import serializers, viewsets
-from rest_framework.response import Response
 from rest_framework.utils.formatting import markup_description
 
-from djpackages.conditional import precondition_response, read_validators
 
 # Ids are BigAutoFields: anything larger cannot exist, and asking the database would raise.
 MAX_ID = 2**63 - 1
@@ -68,12 +66,14 @@ class V4ReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
 
     A lookup that cannot match (id beyond the column, NUL byte) is a 404 like any unknown one,
     with DRF's ``{"detail": "No <Model> matches the given query."}``. ``view_description`` is
-    the text the browsable API shows above the request. Answers honour conditional requests
-    (``djpackages.conditional``): a 304 is decided before any serializer runs.
+    the text the browsable API shows above the request. ``document_scope`` and ``list_scopes``
+    name the validators of what a detail and a list show (``djpackages.conditional``).
     """
 
     lookup_value_regex = "[^/]+"
     view_description = ""
+    document_scope = None
+    list_scopes = ()
 
     def get_object(self):
         value = self.kwargs[self.lookup_url_kwarg or self.lookup_field]
@@ -84,20 +84,6 @@ class V4ReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
             raise Http404(f"No {queryset.model._meta.object_name} matches the given query.")
         self.check_object_permissions(self.request, obj)
         return obj
-
-    def list(self, request, *args, **kwargs):
-        validators = read_validators(request)
-        queryset = self.filter_queryset(self.get_queryset())  # a bad filter raises its 400 here
-        not_modified = precondition_response(request, validators)
-        if not_modified is not None:
-            return not_modified
-        page = self.paginate_queryset(queryset)
-        return self.get_paginated_response(self.get_serializer(page, many=True).data)
-
-    def retrieve(self, request, *args, **kwargs):
-        validators = read_validators(request)
-        instance = self.get_object()  # a 404 stays a 404 whatever the conditional headers say
-        return precondition_response(request, validators) or Response(self.get_serializer(instance).data)
 
     def get_view_description(self, html=False):
         return markup_description(self.view_description) if html else self.view_description

@@ -11,6 +11,8 @@ from grids.serializers import GridSerializer
 class GridViewSet(V4ReadOnlyViewSet):
     """Comparison grids, newest first; one is looked up by id or slug. ``package`` lists the grids holding a package."""
 
+    document_scope = "grid"
+    list_scopes = ("grid-list",)
     serializer_class = GridSerializer
     filter_backends = [DjangoFilterBackend]
     filterset_class = GridFilter

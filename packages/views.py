@@ -19,6 +19,8 @@ class PackageViewSet(V4ReadOnlyViewSet):
     repository host, archived state, PyPI release, Python 3 support and dates, and sort by ``ordering``."""
 
     view_description = "API endpoint that allows packages to be viewed or edited."
+    document_scope = "package"
+    list_scopes = ("package-list",)
     serializer_class = PackageSerializer
     filter_backends = [DjangoFilterBackend]
     filterset_class = PackageFilter

@@ -2,7 +2,6 @@
 from rest_framework import mixins, viewsets
 from rest_framework.response import Response
 
-from djpackages.conditional import precondition_response, read_validators
 from search.models import SearchEntry
 from search.ranking import search
 from search.serializers import SearchResultSerializer
@@ -11,6 +10,7 @@ from search.serializers import SearchResultSerializer
 class SearchViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     """Packages and grids matching ``q``, best first: a plain JSON array of at most 20 items (no pagination)."""
 
+    list_scopes = ("search",)
     serializer_class = SearchResultSerializer
     queryset = SearchEntry.objects.none()  # what the browsable API and schema introspect; ``list`` searches
     pagination_class = None
@@ -18,9 +18,5 @@ class SearchViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
 
     def list(self, request, *args, **kwargs):
         """``[]`` for an empty or missing ``q``; never an error for odd input."""
-        validators = read_validators(request)
-        not_modified = precondition_response(request, validators)
-        if not_modified is not None:
-            return not_modified
         results = search(request.query_params.get("q", ""))
         return Response(self.get_serializer(results, many=True).data)

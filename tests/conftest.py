@@ -1,10 +1,16 @@
-"""Fixtures shared by the whole suite: the bundled sample of real v4 documents."""
+"""Fixtures shared by the whole suite: the bundled sample of real v4 documents, and a small shelf of packages."""
 import json
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from django.core.cache import caches
 from django.core.management import call_command
+from django.utils import timezone
+
+from categories.models import Category
+from grids.models import Grid, GridPackage
+from packages.models import Package, Version
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "sample_data" / "djangopackages-v4"
@@ -33,3 +39,30 @@ def sample(db):
     """The bundled sample imported into the test database."""
     call_command("import_v4", str(SAMPLE), stdout=open("/dev/null", "w"))
     return sample_documents()
+
+
+@pytest.fixture
+def shelf(db):
+    """Packages on several hosts with known facts, in two categories and two grids."""
+    now = timezone.now()
+    apps = Category.objects.create(title="App", slug="apps")
+    frameworks = Category.objects.create(title="Framework", slug="frameworks")
+    rows = {
+        "gh": dict(repo_url="https://github.com/a/gh", repo_watchers=50, repo_forks=5, supports_python3=True, last_commit_date=now - timedelta(days=3), last_fetched=now),
+        "gl": dict(repo_url="https://gitlab.com/a/b/gl", repo_watchers=10, repo_forks=9, supports_python3=False, last_commit_date=now - timedelta(days=400)),
+        "bb": dict(repo_url="https://bitbucket.org/a/bb", repo_watchers=30, repo_forks=1, date_repo_archived=now),
+        "cb": dict(repo_url="https://codeberg.org/a/cb", repo_watchers=30, repo_forks=2, category=frameworks),
+        "self": dict(repo_url="https://git.example.org/a/self", repo_host="gitlab", repo_watchers=1),
+        "none": dict(repo_url="", repo_watchers=0, score=7),
+    }
+    packages = {}
+    for slug, fields in rows.items():
+        fields.setdefault("category", apps)
+        packages[slug] = Package.objects.create(title=slug.upper(), slug=slug, **fields)
+    release = Version.objects.create(package=packages["gh"], number="1.0")
+    Package.objects.filter(pk=packages["gh"].pk).update(latest_version=release)
+    web = Grid.objects.create(title="Web", slug="web")
+    GridPackage.objects.create(grid=web, package=packages["gh"])
+    GridPackage.objects.create(grid=web, package=packages["cb"])
+    Grid.objects.create(title="Empty", slug="empty")
+    return packages, web
