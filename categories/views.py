@@ -7,7 +7,7 @@ from djpackages.api import V4ReadOnlyViewSet
 class CategoryViewSet(V4ReadOnlyViewSet):
     """Package categories, newest first; one is looked up by id or slug."""
 
-    queryset = Category.objects.order_by("-id")
+    queryset = Category.objects.values(*CategorySerializer.columns).order_by("-id")
     document_scope = "category"
     list_scopes = ("category-list",)
     serializer_class = CategorySerializer

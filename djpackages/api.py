@@ -1,12 +1,17 @@
 """Building blocks shared by the apps' v4 viewsets and serializers.
 
-- ``V4LinkField``: absolute links by id, built from one ``reverse()`` per request.
-- ``V4DateTimeField``: datetimes in the configured time zone with their offset, never ``Z``.
+- ``V4DocumentSerializer``: a serializer whose declared fields describe a v4 document (schema,
+  OPTIONS) while it renders the document straight from ``values()`` rows, skipping model
+  instances and DRF's per-field machinery;
+- ``link_template``/``v4_datetime``: links by id from one ``reverse()`` per request, and datetimes
+  in the configured time zone with their offset;
+- ``V4DateTimeField``: how such a datetime is declared;
 - ``V4ReadOnlyViewSet``: read-only viewset with the id-or-slug lookup and a fixed view description.
 """
 from django.http import Http404
 from django.utils import timezone
 from rest_framework import serializers, viewsets
+from rest_framework.reverse import reverse
 from rest_framework.utils.formatting import markup_description
 
 
@@ -28,23 +33,57 @@ def id_or_slug(value, relation=""):
     return {f"{prefix}slug": value} if "\x00" not in value else None
 
 
-class V4LinkField(serializers.HyperlinkedRelatedField):
-    """A read-only ``HyperlinkedRelatedField`` that reverses its view once per request and then
-    only puts each id into that URL: the same URLs (host, ``?format=`` kept, format suffix), at a
-    fraction of the cost of one ``reverse()`` per link."""
+LINK_MARKER = "0djpackages-id0"  # matches every lookup pattern and appears in no host or path
 
-    MARKER = "0djpackages-id0"  # matches the lookup pattern and appears in no host or path
 
-    def __init__(self, **kwargs):
-        kwargs.setdefault("read_only", True)
-        super().__init__(**kwargs)
+def link_template(context, view_name):
+    """The URL DRF's ``HyperlinkedRelatedField`` would give the detail ``view_name`` of an object
+    in this serializer ``context`` (absolute, ``?format=`` kept, the format suffix of the request),
+    with ``LINK_MARKER`` where the id goes; built with one ``reverse()`` per request and view."""
+    templates = context.setdefault("v4_link_templates", {})
+    key = (view_name, context.get("format"))
+    if key not in templates:
+        templates[key] = reverse(view_name, kwargs={"pk": LINK_MARKER}, request=context["request"], format=context.get("format"))
+    return templates[key]
 
-    def get_url(self, obj, view_name, request, format):
-        templates = self.context.setdefault("v4_url_templates", {})
-        key = (view_name, self.lookup_url_kwarg, format)
-        if key not in templates:
-            templates[key] = self.reverse(view_name, kwargs={self.lookup_url_kwarg: self.MARKER}, request=request, format=format)
-        return templates[key].replace(self.MARKER, str(getattr(obj, self.lookup_field)))
+
+def v4_datetime(value):
+    """``value`` (an aware datetime or None) as ISO 8601 in ``TIME_ZONE`` with its offset
+    (``2017-03-02T03:57:56-05:00``, microseconds only when non-zero), or None."""
+    return timezone.localtime(value).isoformat() if value is not None else None
+
+
+class V4DocumentListSerializer(serializers.ListSerializer):
+    """Many documents from ``values()`` rows, with one ``related`` query for all of them."""
+
+    def to_representation(self, data):
+        rows = list(data)
+        related = self.child.related([row["id"] for row in rows])
+        return [self.child.document(row, related) for row in rows]
+
+
+class V4DocumentSerializer(serializers.ModelSerializer):
+    """A v4 document rendered from a ``values(*columns)`` row of its model.
+
+    The declared fields say what the document holds (for the OpenAPI schema and OPTIONS); the
+    rendering is ``document(row, related)``, which returns the document's dict in v4 key order.
+    ``related(ids)`` reads, in one query, what the documents of those row ids need besides their
+    row (grid memberships, say) and returns it in any shape ``document`` takes. Subclasses set
+    ``columns`` and ``Meta.list_serializer_class = V4DocumentListSerializer``.
+    """
+
+    columns = ()
+
+    def related(self, ids):
+        """What the documents of rows ``ids`` need besides their row; nothing by default."""
+        return None
+
+    def document(self, row, related):
+        """The v4 document of ``row``."""
+        raise NotImplementedError
+
+    def to_representation(self, instance):
+        return self.document(instance, self.related([instance["id"]]))
 
 
 class V4DateTimeField(serializers.DateTimeField):
@@ -58,7 +97,7 @@ class V4DateTimeField(serializers.DateTimeField):
         super().__init__(**kwargs)
 
     def to_representation(self, value):
-        return timezone.localtime(value).isoformat() if value is not None else None
+        return v4_datetime(value)
 
 
 class V4ReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):

@@ -1,10 +1,9 @@
 """The v4 grid endpoints: ``/api/v4/grids/`` and ``/api/v4/grids/<id or slug>/``."""
-from django.db.models import Prefetch
 from django_filters.rest_framework import DjangoFilterBackend
 
 from djpackages.api import V4ReadOnlyViewSet
 from grids.filters import GridFilter
-from grids.models import Grid, GridPackage
+from grids.models import Grid
 from grids.serializers import GridSerializer
 
 
@@ -16,10 +15,5 @@ class GridViewSet(V4ReadOnlyViewSet):
     serializer_class = GridSerializer
     filter_backends = [DjangoFilterBackend]
     filterset_class = GridFilter
-    queryset = Grid.objects.prefetch_related(
-        Prefetch(
-            "gridpackage_set",
-            queryset=GridPackage.objects.only("id", "grid_id", "package_id").order_by("package__title", "package_id"),
-            to_attr="members",
-        )
-    ).order_by("-id")
+    # Rows of the served columns; the serializer adds the members with one query per page.
+    queryset = Grid.objects.values(*GridSerializer.columns).order_by("-id")
