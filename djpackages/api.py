@@ -124,5 +124,13 @@ class V4ReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
         self.check_object_permissions(self.request, obj)
         return obj
 
+    def filter_queryset(self, queryset):
+        """The filter backends' queryset, or ``queryset`` itself when the request names no filter
+        (building a filterset and its form costs more than rendering a small page)."""
+        filterset_class = getattr(self, "filterset_class", None)
+        if filterset_class is not None and not any(name in self.request.query_params for name in filterset_class.base_filters):
+            return queryset
+        return super().filter_queryset(queryset)
+
     def get_view_description(self, html=False):
         return markup_description(self.view_description) if html else self.view_description

@@ -3,7 +3,7 @@
 PostgreSQL: the weighted ``document`` matched by ``websearch_to_tsquery`` (phrases,
 ``-exclusion``), short plain queries also by prefix; then, to fill up to 20, titles and slugs by
 trigram word similarity (misspellings). Rank = scaled text rank + share of the best similarity +
-exact title/slug bonus + weight share.
+exact title/slug bonus + weight share (the similarity share re-ranks the best text matches only).
 
 Elsewhere (SQLite): every included word or phrase must appear in the title, slug, description,
 category or participants (substring, so prefixes too), excluded ones nowhere in the first three;
@@ -28,6 +28,7 @@ TEXT_RANK_SCALE = 2.0
 SIMILARITY_SHARE = 0.2
 EXACT_BONUS = 1.0  # a title or slug equal to the query comes first
 WEIGHT_SHARE = 0.3  # a weight of 100 adds this much to the rank
+CANDIDATES_PER_RESULT = 5  # text matches re-ranked with trigram similarity, per result asked for
 PORTABLE_POINTS = [("title", 8.0), ("slug", 4.0), ("description", 2.0), ("category", 1.0), ("participants", 1.0)]
 PORTABLE_EXACT_BONUS = 16.0
 PORTABLE_PREFIX_BONUS = 4.0  # title starting with the query
@@ -75,8 +76,10 @@ def _portable_ranked(parsed: ParsedQuery):
 def _postgres_search(parsed: ParsedQuery, limit: int) -> list[SearchEntry]:
     """Text matches first; when they are fewer than ``limit``, titles and slugs similar to the query.
 
-    Two queries, each served by its GIN indexes: with ``text OR similar`` in one query the
+    Queries served by GIN indexes: with ``text OR similar`` in one query the
     planner scans the whole table for common words, computing trigram similarity on every row.
+    Trigram similarity costs far more than the text rank, so text matches are first ranked
+    without it and only the best ``CANDIDATES_PER_RESULT × limit`` get their similarity share.
     """
     from django.contrib.postgres.lookups import TrigramWordSimilar
     from django.contrib.postgres.search import SearchQuery, SearchRank, TrigramWordSimilarity
@@ -88,19 +91,23 @@ def _postgres_search(parsed: ParsedQuery, limit: int) -> list[SearchEntry]:
         prefixes = " & ".join(f"{word}:*" for word in parsed.include)
         words = words | SearchQuery(prefixes, search_type="raw", config=CONFIG)
     similarity = Greatest(TrigramWordSimilarity(parsed.text, "title"), TrigramWordSimilarity(parsed.text, "slug"))
-    rank = (
+    base_rank = (
         SearchRank(Document(), words) * Value(TEXT_RANK_SCALE)
-        + similarity * Value(SIMILARITY_SHARE)
         + Case(When(_exact(parsed), then=Value(EXACT_BONUS)), default=Value(0.0))
         + _weight_share(WEIGHT_SHARE)
     )
-    entries = SearchEntry.objects.alias(document=Document()).annotate(rank=rank)
+    entries = SearchEntry.objects.alias(document=Document())
     for term in parsed.exclude:
         entries = entries.exclude(document=SearchQuery(term, search_type="phrase", config=CONFIG))
-    found = list(entries.filter(document=words).order_by(*ORDER)[:limit])
+    candidates = entries.filter(document=words).annotate(base_rank=base_rank).order_by("-base_rank", "-weight", "id")
+    # Ids first (``Document`` names the outer table, so it cannot sit in a subquery).
+    ids = list(candidates.values_list("pk", flat=True)[: CANDIDATES_PER_RESULT * limit])
+    best = SearchEntry.objects.filter(pk__in=ids).alias(document=Document())
+    found = list(best.annotate(rank=base_rank + similarity * Value(SIMILARITY_SHARE)).order_by(*ORDER)[:limit])
     if len(found) < limit:
         similar = Q(TrigramWordSimilar(F("title"), parsed.text)) | Q(TrigramWordSimilar(F("slug"), parsed.text))
-        found += entries.filter(similar).exclude(document=words).order_by(*ORDER)[: limit - len(found)]
+        ranked = entries.annotate(rank=base_rank + similarity * Value(SIMILARITY_SHARE))
+        found += ranked.filter(similar).exclude(document=words).order_by(*ORDER)[: limit - len(found)]
     return found
 
 
