@@ -3,7 +3,7 @@ from django.db.models.signals import post_migrate
 
 
 class DjpackagesConfig(AppConfig):
-    """The project's own app: the data generation behind the API's ETags."""
+    """The project's own app: the validators behind the API's ETags and cached answers."""
 
     name = "djpackages"
 

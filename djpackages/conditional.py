@@ -12,8 +12,9 @@ HEAD under ``/api/`` it reads the validators (one query), serves the answer from
 ``api`` cache when it holds it (rendered earlier under the same ETag), else lets the view render
 it, then answers ``If-None-Match``/``If-Modified-Since`` with a 304 and a failing ``If-Match``
 with a 412, only where the answer is a 200. Every cookie-free 200 of at most
-``API_CACHE_MAX_BODY`` bytes is kept (at most ``API_CACHE_ENTRIES`` of them). The validators are
-added after rendering, so the browsable API's header block does not show them.
+``API_CACHE_MAX_BODY`` bytes is kept (at most ``API_CACHE_ENTRIES`` of them). The validators, and
+``X-Cache: hit`` or ``miss`` (whether the answer came from the cache), are added after rendering,
+so the browsable API's header block does not show them.
 """
 import hashlib
 from datetime import timezone as dt_timezone
@@ -127,9 +128,11 @@ class APIResponseCacheMiddleware:
                 response.headers.setdefault("Last-Modified", http_date(last_modified))
             if _cacheable(response):
                 self.cache.set(etag, (response.content, list(response.items())))
+            response["X-Cache"] = "miss"
         else:
             content, headers = cached
             response = HttpResponse(content)
             for name, value in headers:
                 response[name] = value
+            response["X-Cache"] = "hit"
         return get_conditional_response(request, etag=etag, last_modified=last_modified, response=response) or response

@@ -168,12 +168,12 @@ FETCH_READ_TIMEOUT = env.float("FETCH_READ_TIMEOUT", default=30.0)
 # markers, the sweep lock); per process otherwise, which suits the single-process embedded set-up.
 CACHES = {
     "default": env.cache("CACHE_URL", default="locmemcache://"),
-    # Rendered API answers, per process: keyed by the data generation, so never stale, only evicted.
+    # Rendered API answers, per process: keyed by their validators, so never stale, only evicted.
     "api": {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
         "LOCATION": "djpackages-api",
         "TIMEOUT": 600,
-        "OPTIONS": {"MAX_ENTRIES": env.int("API_CACHE_ENTRIES", default=1000)},
+        "OPTIONS": {"MAX_ENTRIES": env.int("API_CACHE_ENTRIES", default=5000)},
     },
 }
 API_CACHE_MAX_BODY = env.int("API_CACHE_MAX_BODY", default=256 * 1024)  # bytes; larger answers are not kept

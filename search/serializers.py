@@ -2,7 +2,7 @@
 import emoji
 from rest_framework import serializers
 
-from djpackages.api import V4DateTimeField
+from djpackages.api import V4DateTimeField, v4_datetime
 from search.models import SearchEntry
 
 
@@ -59,3 +59,29 @@ class SearchResultSerializer(serializers.ModelSerializer):
             "last_released",
         ]
         read_only_fields = fields
+
+    def to_representation(self, instance):
+        """The item in upstream's key order, built directly (the declared fields describe it)."""
+        title = emoji.emojize(instance.title, language="alias")
+        return {
+            "description": emoji.emojize(instance.description, language="alias"),
+            "title": title,
+            "title_no_prefix": title,
+            "slug_no_prefix": instance.slug,
+            "clean_title": title,
+            "absolute_url": instance.absolute_url,
+            "created": v4_datetime(instance.created),
+            "modified": v4_datetime(instance.modified),
+            "weight": instance.weight,
+            "item_type": instance.item_type,
+            "slug": instance.slug,
+            "category": instance.category,
+            "repo_watchers": instance.repo_watchers,
+            "repo_forks": instance.repo_forks,
+            "pypi_downloads": instance.pypi_downloads,
+            "score": instance.score,
+            "usage": instance.usage,
+            "participants": instance.participants,
+            "last_committed": v4_datetime(instance.last_committed),
+            "last_released": v4_datetime(instance.last_released),
+        }

@@ -30,7 +30,7 @@ def ordered_json(text):
 
 @pytest.fixture(autouse=True)
 def empty_api_cache():
-    """Each test starts with no cached API answers (a rolled-back test may reuse a generation number)."""
+    """Each test starts with no cached API answers (a rolled-back test may reuse a validator value)."""
     caches["api"].clear()
 
 

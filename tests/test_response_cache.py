@@ -22,7 +22,7 @@ def test_a_repeated_request_is_answered_from_the_cache_without_rendering(client,
     from packages.serializers import PackageSerializer
 
     monkeypatch.setattr(PackageSerializer, "to_representation", lambda *a: pytest.fail("rendered again"))
-    with django_assert_num_queries(1):  # the data generation, nothing else
+    with django_assert_num_queries(1):  # the validator, nothing else
         again = client.get("/api/v4/packages/1327/")
     assert again.content == first.content and again["ETag"] == first["ETag"]
     assert again["Content-Type"] == "application/json" and again["Vary"] == first["Vary"]

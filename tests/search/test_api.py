@@ -195,3 +195,20 @@ def test_non_utf8_percent_escapes_are_answered(client, catalogue, raw):
 
 def test_a_nul_byte_does_not_hide_the_words_around_it(client, catalogue):
     assert "django-hstore" in found_slugs(client, "hstore\x00")
+
+
+def test_a_result_is_what_the_declared_fields_would_render(catalogue):
+    """The serializer builds items directly; DRF's field machinery on its declared fields agrees."""
+    from rest_framework import serializers
+
+    from search.models import SearchEntry
+    from search.serializers import SearchResultSerializer
+
+    entries = list(SearchEntry.objects.all())
+    entries[0].title, entries[0].description = "Chat :speech_balloon: rooms", "Fast :zap:"
+    assert len(entries) > 90
+    for entry in entries:
+        fast = SearchResultSerializer(entry).data
+        slow = serializers.ModelSerializer.to_representation(SearchResultSerializer(entry), entry)
+        assert list(fast.items()) == list(slow.items())
+    assert SearchResultSerializer(entries[0]).data["title"] == "Chat \N{SPEECH BALLOON} rooms"
