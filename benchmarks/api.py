@@ -80,7 +80,7 @@ end
 function done(summary, latency, requests)
   local h, m = 0, 0
   for _, t in ipairs(threads) do h = h + t:get("hits"); m = m + t:get("misses") end
-  io.write(string.format("cache hits %%d misses %%d\n", h, m))
+  io.write(string.format("cache hits %%d misses %%d\\n", h, m))
 end
 """
 

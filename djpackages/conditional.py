@@ -60,9 +60,10 @@ def data_versions(view, action, kwargs):
     scope = getattr(view, "document_scope", None)
     lookup = kwargs.get(getattr(view, "lookup_url_kwarg", None) or getattr(view, "lookup_field", "pk"))
     if scope and action and action != "list" and lookup is not None:
-        column, value = next(iter((id_or_slug(lookup) or {None: None}).items()))
-        if column is None:
+        where = id_or_slug(lookup)
+        if where is None:
             return None
+        ((column, value),) = where.items()
         found = document_version(scope, view.queryset.model._meta.db_table, "id" if column == "pk" else column, value)
         return (f"{scope}={found[0]}", found[1]) if found else None
     return None
