@@ -8,7 +8,10 @@ goes back to 0 after a refresh without errors.
 
 ``modified`` moves when a stored fact of the package changed (the latest version included);
 the Version rows, ``last_fetched``, ``last_attempted_at`` and the ``fetch_error`` fields are
-saved without touching it. The save is what updates the package's score and search entry (the
+saved without touching it. ``last_fetched`` (served) moves only when a refresh brought a change
+a document shows, or on the first successful refresh: a refresh answered by 304s, one that found
+the same values, and a failed one change no served byte, so every ETag and cached answer stays
+valid. ``last_attempted_at`` (not served) records every attempt. The save is what updates the package's score and search entry (the
 search app's post-save handler).
 """
 import logging
@@ -79,8 +82,9 @@ def refresh_package(package_id: int, *, now: datetime | None = None) -> RefreshR
         if pypi_facts:
             _apply_pypi(changes, pypi_facts, now)
         result.changed = sorted(changes.fields)
-        _record_outcome(package, result, attempted=bool(ref) + bool(name), now=now)
-        package.save(update_fields=changes.fields - {"versions"} | OUTCOME_FIELDS, touch=bool(changes.fields - UNSERVED_CHANGES))
+        served_change = bool(changes.fields - UNSERVED_CHANGES)
+        _record_outcome(package, result, attempted=bool(ref) + bool(name), served_change=served_change, now=now)
+        package.save(update_fields=changes.fields - {"versions"} | OUTCOME_FIELDS, touch=served_change)
     return result
 
 
@@ -189,9 +193,10 @@ def _save_versions(changes: Changes, facts: pypi.PypiFacts, now: datetime) -> di
     return rows
 
 
-def _record_outcome(package: Package, result: RefreshResult, attempted: int, now: datetime) -> None:
+def _record_outcome(package: Package, result: RefreshResult, attempted: int, served_change: bool, now: datetime) -> None:
     package.last_attempted_at = now
-    if len(result.errors) < attempted or not attempted:
+    succeeded = len(result.errors) < attempted or not attempted
+    if succeeded and (served_change or package.last_fetched is None):
         package.last_fetched = now
     if result.errors:
         package.fetch_error = "; ".join(result.errors)

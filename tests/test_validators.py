@@ -2,14 +2,18 @@
 import threading
 
 import pytest
+import responses
 from django.core.cache import caches
 from django.db import connection, connections
 from django.utils import timezone
 
 from categories.models import Category
 from djpackages.models import LIST_SHARDS
+from fetchers.models import StoredResponse
+from fetchers.refresh import refresh_package
 from grids.models import Grid, GridPackage
 from packages.models import Package, Version
+from tests.fetchers.helpers import answer, pypi_answer, serve_github
 
 pytestmark = pytest.mark.django_db
 
@@ -128,6 +132,37 @@ def test_a_write_changes_exactly_the_answers_that_show_it(client, shelf, answers
             assert response["ETag"] != before[name]
             changed.add(name)
     assert changed == expected
+
+
+def _answer_with_304s(rsps):
+    for stored in StoredResponse.objects.all():
+        answer(rsps, stored.url, status=304, match=[responses.matchers.header_matcher({"If-None-Match": stored.etag})])
+
+
+def _answer_with_503s(rsps):
+    for stored in StoredResponse.objects.all():
+        answer(rsps, stored.url, status=503, text="unavailable")
+
+
+@pytest.mark.parametrize("second_refresh", [_answer_with_304s, _answer_with_503s], ids=["answered by 304s", "failed"])
+def test_a_refresh_that_changes_nothing_served_keeps_every_etag(client, shelf, answers, second_refresh):
+    pypi_url = "https://pypi.org/pypi/django-minify-html/json"
+    Package.objects.filter(slug="gh").update(
+        repo_url="https://github.com/django/deps", pypi_url="https://pypi.org/project/django-minify-html/"
+    )
+    with responses.RequestsMock(assert_all_requests_are_fired=False) as rsps:
+        serve_github(rsps)
+        answer(rsps, pypi_url, pypi_answer("django-minify-html"), headers={"ETag": '"py1"'})
+        assert refresh_package(_gh(shelf).pk).changed
+    before = _etags(client, answers)
+    attempted = _gh(shelf).last_attempted_at
+    with responses.RequestsMock(assert_all_requests_are_fired=False) as rsps:
+        second_refresh(rsps)
+        result = refresh_package(_gh(shelf).pk)
+    assert result.changed == [] and _gh(shelf).last_attempted_at > attempted
+    assert result.not_modified == 5 if second_refresh is _answer_with_304s else len(result.errors) == 2
+    for name, path in answers.items():
+        assert client.get(path, HTTP_IF_NONE_MATCH=before[name]).status_code == 304, name
 
 
 def test_an_unchanged_answer_keeps_its_cached_body_across_other_writes(client, shelf, monkeypatch, django_assert_num_queries):
