@@ -79,14 +79,25 @@ def update_score(package: Package, now) -> None:
 
 
 def index_package(package: Package) -> None:
-    """Bring the package's score and search entry up to date, then the grid weights."""
+    """Bring the package's score and search entry up to date, then the grid weights.
+
+    An entry that already holds these values is not written, and grid weights are synced only
+    when the package's weight changed (only then can the top weight move), so a refresh that
+    learned nothing costs one read here.
+    """
     now = timezone.now()
     with transaction.atomic():
         update_score(package, now)
-        SearchEntry.objects.update_or_create(
-            item_type=ItemType.PACKAGE, object_id=package.pk, defaults=package_values(package, now)
-        )
-        sync_grid_weights()
+        values = package_values(package, now)
+        entry = SearchEntry.objects.filter(item_type=ItemType.PACKAGE, object_id=package.pk).first()
+        if entry is None:
+            SearchEntry.objects.create(item_type=ItemType.PACKAGE, object_id=package.pk, **values)
+        elif any(getattr(entry, name) != value for name, value in values.items()):
+            SearchEntry.objects.filter(pk=entry.pk).update(**values)
+        else:
+            return
+        if entry is None or entry.weight != values["weight"]:
+            sync_grid_weights()
 
 
 def index_grid(grid_id: int) -> None:

@@ -3,6 +3,8 @@ from datetime import timedelta
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from categories.models import Category
@@ -139,3 +141,14 @@ def test_a_rebuild_repairs_what_bulk_writes_left_behind(catalogue):
     assert (packages, grids) == (Package.objects.count(), 1)
     assert entry(catalogue["static"]).title == "Servewell Static"
     assert Package.objects.get(slug="servewell").score == entry(catalogue["static"]).score == 3000
+
+
+def test_saving_a_package_with_nothing_new_reads_its_entry_and_writes_nothing(db):
+    package = make_package("steady", description="Steady", repo_watchers=20)
+    make_grid("steady-grid", "Steady", [package])
+    before = snapshot()
+    with CaptureQueriesContext(connection) as queries:
+        package.save(touch=False)
+    statements = [q["sql"].split()[0] for q in queries.captured_queries if "SAVEPOINT" not in q["sql"]]
+    assert statements == ["UPDATE", "SELECT"]  # the package row, then one read of its entry
+    assert snapshot() == before
