@@ -4,7 +4,8 @@
   still computing statistics) are retried with Celery's exponential back-off with full jitter,
   at most ``REFRESH_MAX_RETRIES`` times, never before a host's rate limit ends and never later
   than half the broker's visibility timeout (a longer wait is left to a later sweep); permanent
-  ones (404) are recorded on the package by the refresh and not retried.
+  ones (404) are recorded on the package by the refresh and not retried. Each attempt records
+  its outcome on the package; the last one frees the package (logged, no traceback).
 - ``sweep()``: run by beat; enqueues the due packages the hosts' budgets allow.
 
 A package is never queued twice: ``enqueue_refreshes`` sets a marker per package in the shared
@@ -57,9 +58,12 @@ def refresh_package(self, package_id: int) -> dict | None:
     except Exception:
         cache.delete(_pending_key(package_id))  # an error in the code (not the worker's death) frees the package
         raise
-    countdown = _retry_countdown(self.request.retries, result)
-    if result.retry and not self.request.is_eager and countdown is not None:
-        raise self.retry(countdown=countdown)
+    if result.retry and not self.request.is_eager:
+        countdown = _retry_countdown(self.request.retries, result)
+        if countdown is not None:
+            raise self.retry(countdown=countdown, max_retries=settings.REFRESH_MAX_RETRIES)
+        logger.info("refresh of package %s gave up after %d retries, left to a later sweep: %s",
+                    package_id, self.request.retries, "; ".join(result.errors))
     cache.delete(_pending_key(package_id))
     return {"changed": result.changed, "calls": result.calls, "not_modified": result.not_modified, "errors": result.errors}
 

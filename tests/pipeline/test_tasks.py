@@ -2,6 +2,7 @@
 from datetime import timedelta
 
 import pytest
+from celery.canvas import Signature
 from celery.exceptions import Retry
 from django.core.cache import cache
 from django.urls import reverse
@@ -76,15 +77,15 @@ def test_a_package_already_queued_is_not_queued_again(refreshes, django_capture_
 
 
 def _run_in_worker(monkeypatch, package_id, retries):
-    """Run the task as a worker would (not eagerly); returns ``(return value or "retry", retry kwargs)``."""
+    """Run the task as a worker would (not eagerly), Celery's own ``retry`` included, with the retry's
+    message caught instead of sent; returns ``(return value or "retry", the retry's options)``."""
     asked = {}
 
-    def retry(**kwargs):
-        asked.update(kwargs)
-        return Retry()
+    def send(signature):
+        asked.update(signature.options, args=signature.args)
 
-    monkeypatch.setattr(tasks.refresh_package, "retry", retry)
-    tasks.refresh_package.push_request(retries=retries, is_eager=False)
+    monkeypatch.setattr(Signature, "apply_async", send)
+    tasks.refresh_package.push_request(args=[package_id], retries=retries, is_eager=False, called_directly=False)
     try:
         return tasks.refresh_package.run(package_id), asked
     except Retry:
@@ -134,13 +135,24 @@ def test_an_error_in_the_code_frees_the_package(refreshes, monkeypatch):
     assert cache.get(tasks._pending_key(pkg.pk)) is None
 
 
-def test_the_last_retry_gives_up_and_frees_the_package(refreshes, monkeypatch, settings):
+@pytest.mark.parametrize("max_retries", [2, 5, 7])
+def test_it_retries_as_often_as_the_setting_says_then_gives_up_and_frees_the_package(
+    refreshes, monkeypatch, settings, caplog, max_retries
+):
+    settings.REFRESH_MAX_RETRIES = max_retries
+    settings.CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 10**6}  # no wait is too long here
     pkg = package("hopeless")
     refreshes.outcome["result"] = lambda pk: RefreshResult(pk, errors=["HTTP 502"], retry=True)
     cache.add(tasks._pending_key(pkg.pk), 1)
-    outcome, asked = _run_in_worker(monkeypatch, pkg.pk, retries=settings.REFRESH_MAX_RETRIES)
+    for retries in range(max_retries):
+        outcome, asked = _run_in_worker(monkeypatch, pkg.pk, retries)
+        assert outcome == "retry" and asked["args"] == (pkg.pk,) and asked["retries"] == retries + 1
+        assert cache.get(tasks._pending_key(pkg.pk)) == 1  # still queued: its retry is
+    outcome, asked = _run_in_worker(monkeypatch, pkg.pk, retries=max_retries)
     assert outcome["errors"] == ["HTTP 502"] and asked == {}
     assert cache.get(tasks._pending_key(pkg.pk)) is None
+    assert f"gave up after {max_retries} retries" in caplog.text
+    assert not [record for record in caplog.records if record.exc_info]
 
 
 def test_a_permanent_failure_is_not_retried(refreshes, monkeypatch):
