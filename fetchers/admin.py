@@ -25,11 +25,14 @@ class RefreshablePackageAdmin(PackageAdmin):
 
     @admin.action(description="Refresh now")
     def refresh_now(self, request, queryset):
-        ids = list(queryset.values_list("pk", flat=True))
-        queued = enqueue_refreshes(ids)
-        busy = len(ids) - len(queued)
-        text = f"Queued a refresh of {len(queued)} package(s)."
-        self.message_user(request, text + (f" {busy} already queued or running." if busy else ""), messages.SUCCESS)
+        """Queue the selected packages and say what became of each: queued, busy, or not queued and why."""
+        outcome = enqueue_refreshes(list(queryset.values_list("pk", flat=True)))
+        text = f"{len(outcome.queued)} package(s) queued for a background refresh."
+        if outcome.busy:
+            text += f" {len(outcome.busy)} already queued or running."
+        self.message_user(request, text, messages.SUCCESS if outcome.queued else messages.INFO)
+        if outcome.failed:
+            self.message_user(request, f"{len(outcome.failed)} could not be queued: {outcome.error}", messages.ERROR)
 
     @admin.display(description="next refresh due")
     def next_refresh_due(self, package):

@@ -4,22 +4,26 @@
   still computing statistics) are retried with Celery's exponential back-off with full jitter,
   at most ``REFRESH_MAX_RETRIES`` times, never before a host's rate limit ends and never later
   than half the broker's visibility timeout (a longer wait is left to a later sweep); permanent
-  ones (404) are recorded on the package by the refresh and not retried.
+  ones (404) are recorded on the package by the refresh and not retried. Each attempt records
+  its outcome on the package; the last one frees the package (logged, no traceback).
 - ``sweep()``: run by beat; enqueues the due packages the hosts' budgets allow.
 
 A package is never queued twice: ``enqueue_refreshes`` sets a marker per package in the shared
 cache (atomic ``cache.add``) that the task removes when it ends for good, and that expires after
-``PENDING_SECONDS`` should a task be lost. With ``task_acks_late`` and
+``PENDING_SECONDS`` should a task be lost. A marker exists only for a task that was sent: a send
+(or a retry's send) that fails frees it. With ``task_acks_late`` and
 ``task_reject_on_worker_lost`` a task whose worker dies is delivered again, marker and all.
 """
 import logging
+from dataclasses import dataclass, field
 
 from celery import shared_task
+from celery.exceptions import Reject
 from celery.utils.time import get_exponential_backoff_interval
 from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
 from django.utils import timezone
+from kombu.exceptions import OperationalError
 
 from fetchers import refresh, sweep as sweeping
 from packages.models import Package
@@ -36,14 +40,52 @@ def _pending_key(package_id: int) -> str:
     return f"fetchers:pending:{package_id}"
 
 
-def enqueue_refreshes(package_ids) -> list[int]:
-    """Enqueue ``refresh_package`` for each id not already queued or running; returns those enqueued.
+@dataclass
+class Enqueued:
+    """What ``enqueue_refreshes`` did with each id: ``queued`` (sent: a refresh will run), ``busy``
+    (already queued or running, not sent again) or ``failed`` (not sent, for the reason in ``error``)."""
 
-    The tasks are sent once the current database transaction commits (at once outside one).
+    queued: list[int] = field(default_factory=list)
+    busy: list[int] = field(default_factory=list)
+    failed: list[int] = field(default_factory=list)
+    error: str = ""
+
+
+def enqueue_refreshes(package_ids) -> Enqueued:
+    """Send ``refresh_package`` at once for each id not already queued or running.
+
+    The ids must be rows already committed (the sweep and the admin action run outside any
+    transaction). A package's marker is set just before its task is sent and freed if the send
+    fails; after a failed send (``error``: "broker unreachable: ...") the remaining ids are not
+    tried, so a broker that is down costs one publish attempt (Celery's own retries), not one per id.
     """
-    claimed = [pk for pk in package_ids if cache.add(_pending_key(pk), 1, timeout=PENDING_SECONDS)]
-    transaction.on_commit(lambda: [refresh_package.delay(pk) for pk in claimed])
-    return claimed
+    outcome = Enqueued()
+    for pk in package_ids:
+        if outcome.error:
+            outcome.failed.append(pk)
+        elif not cache.add(_pending_key(pk), 1, timeout=PENDING_SECONDS):
+            outcome.busy.append(pk)
+        else:
+            outcome.error = _send(pk)
+            (outcome.failed if outcome.error else outcome.queued).append(pk)
+    if outcome.error:
+        logger.error("%d refresh(es) could not be queued: %s", len(outcome.failed), outcome.error)
+    return outcome
+
+
+def _send(package_id: int) -> str:
+    """Send the task of a package whose marker is set; returns "" or why it was not sent (marker freed).
+
+    Raises what the sending raised other than the broker's ``OperationalError``, the marker freed too.
+    """
+    try:
+        refresh_package.delay(package_id)
+    except BaseException as error:
+        cache.delete(_pending_key(package_id))
+        if isinstance(error, OperationalError):
+            return f"broker unreachable: {error}"
+        raise
+    return ""
 
 
 @shared_task(bind=True)
@@ -57,9 +99,16 @@ def refresh_package(self, package_id: int) -> dict | None:
     except Exception:
         cache.delete(_pending_key(package_id))  # an error in the code (not the worker's death) frees the package
         raise
-    countdown = _retry_countdown(self.request.retries, result)
-    if result.retry and not self.request.is_eager and countdown is not None:
-        raise self.retry(countdown=countdown)
+    if result.retry and not self.request.is_eager:
+        countdown = _retry_countdown(self.request.retries, result)
+        if countdown is not None:
+            try:
+                raise self.retry(countdown=countdown, max_retries=settings.REFRESH_MAX_RETRIES)
+            except Reject:  # the retry could not be sent (broker unreachable): this task ends here
+                cache.delete(_pending_key(package_id))
+                raise
+        logger.info("refresh of package %s gave up after %d retries, left to a later sweep: %s",
+                    package_id, self.request.retries, "; ".join(result.errors))
     cache.delete(_pending_key(package_id))
     return {"changed": result.changed, "calls": result.calls, "not_modified": result.not_modified, "errors": result.errors}
 
@@ -84,7 +133,7 @@ def sweep() -> int:
         logger.info("sweep skipped: the previous one is still running")
         return 0
     try:
-        queued = enqueue_refreshes(sweeping.select(timezone.now(), settings.REFRESH_SWEEP_SIZE))
+        queued = enqueue_refreshes(sweeping.select(timezone.now(), settings.REFRESH_SWEEP_SIZE)).queued
     finally:
         cache.delete(SWEEP_LOCK)
     logger.info("sweep enqueued %d package(s)", len(queued))

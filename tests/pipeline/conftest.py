@@ -6,6 +6,7 @@ rate-limit budgets, 15 for the broker), and the fake upstream's URLs.
 """
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -127,3 +128,20 @@ def celery_processes(celery_env, tmp_path):
     for proc in procs.started:
         procs.kill(proc)
         proc.log.close()
+
+
+@pytest.fixture
+def unreachable_broker(monkeypatch):
+    """Tasks are sent for real (not run eagerly) to a Redis broker at a port where nothing listens."""
+    from djpackages.celery import app
+
+    with socket.socket() as probe:  # a port that was free a moment ago: connections to it are refused
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    monkeypatch.setitem(app.conf, "broker_url", f"redis://127.0.0.1:{port}/0")
+    monkeypatch.setitem(app.conf, "task_always_eager", False)
+    monkeypatch.setattr(app, "_pool", None)  # the connection pools are made from broker_url on first use
+    monkeypatch.setattr(app.amqp, "_producer_pool", None)
+    yield
+    if app._pool is not None:
+        app._pool.force_close_all()

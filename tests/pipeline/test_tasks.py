@@ -1,12 +1,15 @@
 """The refresh tasks, the sweep and the admin action, in-process (Celery eager, local cache)."""
+import time
 from datetime import timedelta
 
 import pytest
-from celery.exceptions import Retry
+from celery.canvas import Signature
+from celery.exceptions import Reject, Retry
 from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
 from django_celery_beat.models import PeriodicTask
+from kombu.exceptions import OperationalError
 
 from categories.models import Category
 from fetchers import budget, tasks
@@ -29,14 +32,9 @@ def fresh_state(settings):
 
 
 @pytest.fixture
-def sweep(django_capture_on_commit_callbacks):
-    """Run a sweep and send what it enqueued, as the end of its transaction would."""
-
-    def run():
-        with django_capture_on_commit_callbacks(execute=True):
-            return tasks.sweep()
-
-    return run
+def sweep():
+    """Run a sweep task (beat's message, in-process)."""
+    return tasks.sweep
 
 
 @pytest.fixture
@@ -63,28 +61,48 @@ def package(slug, repo="https://github.com/o/{}", pypi="", **fields):
     return Package.objects.create(title=slug, slug=slug, category=category, repo_url=repo.format(slug), pypi_url=pypi, **fields)
 
 
-def test_a_package_already_queued_is_not_queued_again(refreshes, django_capture_on_commit_callbacks):
+def test_a_package_already_queued_is_not_queued_again(refreshes):
     one, two = package("one"), package("two")
-    with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        assert tasks.enqueue_refreshes([one.pk, two.pk]) == [one.pk, two.pk]
-        assert tasks.enqueue_refreshes([one.pk]) == []
-    assert refreshes == []  # nothing is sent before the transaction commits
-    for callback in callbacks:
-        callback()
-    assert refreshes == [one.pk, two.pk]
-    assert tasks.enqueue_refreshes([one.pk]) == [one.pk]  # the finished task freed it
+    cache.add(tasks._pending_key(two.pk), 1)  # queued or running
+    assert tasks.enqueue_refreshes([one.pk, two.pk]) == tasks.Enqueued(queued=[one.pk], busy=[two.pk])
+    assert refreshes == [one.pk]
+    assert tasks.enqueue_refreshes([one.pk]).queued == [one.pk]  # the finished task freed it
+
+
+def test_with_the_broker_down_no_package_is_left_marked(unreachable_broker, sweep, caplog):
+    packages = [package(f"p{i}") for i in range(5)]
+    started = time.monotonic()
+    outcome = tasks.enqueue_refreshes([p.pk for p in packages])
+    assert outcome.queued == [] and outcome.failed == [p.pk for p in packages]
+    assert outcome.error.startswith("broker unreachable: ")
+    assert time.monotonic() - started < 5  # one publish attempt, not one per package
+    assert "5 refresh(es) could not be queued: broker unreachable" in caplog.text
+    assert sweep() == 0
+    assert all(cache.get(tasks._pending_key(p.pk)) is None for p in packages)
+
+
+def test_refresh_now_with_the_broker_down_says_so_and_the_next_try_is_not_already_queued(admin_client, unreachable_broker):
+    pkg = package("stuck")
+    url = reverse("admin:packages_package_changelist")
+    for _ in range(2):
+        response = admin_client.post(url, {"action": "refresh_now", "_selected_action": [pkg.pk]}, follow=True)
+        page = response.content.decode()
+        assert response.status_code == 200
+        assert "0 package(s) queued" in page and "1 could not be queued: broker unreachable" in page
+        assert "already queued" not in page
+    assert cache.get(tasks._pending_key(pkg.pk)) is None
 
 
 def _run_in_worker(monkeypatch, package_id, retries):
-    """Run the task as a worker would (not eagerly); returns ``(return value or "retry", retry kwargs)``."""
+    """Run the task as a worker would (not eagerly), Celery's own ``retry`` included, with the retry's
+    message caught instead of sent; returns ``(return value or "retry", the retry's options)``."""
     asked = {}
 
-    def retry(**kwargs):
-        asked.update(kwargs)
-        return Retry()
+    def send(signature):
+        asked.update(signature.options, args=signature.args)
 
-    monkeypatch.setattr(tasks.refresh_package, "retry", retry)
-    tasks.refresh_package.push_request(retries=retries, is_eager=False)
+    monkeypatch.setattr(Signature, "apply_async", send)
+    tasks.refresh_package.push_request(args=[package_id], retries=retries, is_eager=False, called_directly=False)
     try:
         return tasks.refresh_package.run(package_id), asked
     except Retry:
@@ -134,12 +152,41 @@ def test_an_error_in_the_code_frees_the_package(refreshes, monkeypatch):
     assert cache.get(tasks._pending_key(pkg.pk)) is None
 
 
-def test_the_last_retry_gives_up_and_frees_the_package(refreshes, monkeypatch, settings):
+@pytest.mark.parametrize("max_retries", [2, 5, 7])
+def test_it_retries_as_often_as_the_setting_says_then_gives_up_and_frees_the_package(
+    refreshes, monkeypatch, settings, caplog, max_retries
+):
+    settings.REFRESH_MAX_RETRIES = max_retries
+    settings.CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 10**6}  # no wait is too long here
     pkg = package("hopeless")
     refreshes.outcome["result"] = lambda pk: RefreshResult(pk, errors=["HTTP 502"], retry=True)
     cache.add(tasks._pending_key(pkg.pk), 1)
-    outcome, asked = _run_in_worker(monkeypatch, pkg.pk, retries=settings.REFRESH_MAX_RETRIES)
+    for retries in range(max_retries):
+        outcome, asked = _run_in_worker(monkeypatch, pkg.pk, retries)
+        assert outcome == "retry" and asked["args"] == (pkg.pk,) and asked["retries"] == retries + 1
+        assert cache.get(tasks._pending_key(pkg.pk)) == 1  # still queued: its retry is
+    outcome, asked = _run_in_worker(monkeypatch, pkg.pk, retries=max_retries)
     assert outcome["errors"] == ["HTTP 502"] and asked == {}
+    assert cache.get(tasks._pending_key(pkg.pk)) is None
+    assert f"gave up after {max_retries} retries" in caplog.text
+    assert not [record for record in caplog.records if record.exc_info]
+
+
+def test_a_retry_that_cannot_be_sent_frees_the_package(refreshes, monkeypatch):
+    pkg = package("unlucky")
+    refreshes.outcome["result"] = lambda pk: RefreshResult(pk, errors=["HTTP 502"], retry=True)
+    cache.add(tasks._pending_key(pkg.pk), 1)
+
+    def broker_down(signature):
+        raise OperationalError("Error 111 connecting to 127.0.0.1:1. Connection refused.")
+
+    monkeypatch.setattr(Signature, "apply_async", broker_down)
+    tasks.refresh_package.push_request(args=[pkg.pk], retries=0, is_eager=False, called_directly=False)
+    try:
+        with pytest.raises(Reject):  # Celery's answer: the task is dropped, not redelivered
+            tasks.refresh_package.run(pkg.pk)
+    finally:
+        tasks.refresh_package.pop_request()
     assert cache.get(tasks._pending_key(pkg.pk)) is None
 
 
@@ -207,15 +254,12 @@ def test_the_default_schedule_runs_a_sweep_that_expires_rather_than_piles_up(set
     assert sweep.expire_seconds == settings.REFRESH_SWEEP_MINUTES * 60
 
 
-def test_editors_can_refresh_now_and_see_when_the_next_refresh_is_due(
-    admin_client, refreshes, settings, django_capture_on_commit_callbacks
-):
+def test_editors_can_refresh_now_and_see_when_the_next_refresh_is_due(admin_client, refreshes, settings):
     pkg = package("edited", last_attempted_at=timezone.now() - timedelta(hours=2))
     url = reverse("admin:packages_package_changelist")
-    with django_capture_on_commit_callbacks(execute=True):
-        response = admin_client.post(url, {"action": "refresh_now", "_selected_action": [pkg.pk]}, follow=True)
+    response = admin_client.post(url, {"action": "refresh_now", "_selected_action": [pkg.pk]}, follow=True)
     assert refreshes == [pkg.pk]
-    assert "Queued a refresh of 1 package(s)." in response.content.decode()
+    assert "1 package(s) queued for a background refresh." in response.content.decode()
     cache.add(tasks._pending_key(pkg.pk), 1)
     response = admin_client.post(url, {"action": "refresh_now", "_selected_action": [pkg.pk]}, follow=True)
     assert "1 already queued or running." in response.content.decode() and refreshes == [pkg.pk]
