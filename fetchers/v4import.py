@@ -188,20 +188,26 @@ def _import_package(v):
 
 
 def _link_grids(package_id, grid_ids):
-    """Make the package's memberships exactly ``grid_ids``, in that order of creation.
+    """Make the package's memberships exactly ``grid_ids``, in that order (their ``position``).
 
-    Memberships that already stand in the right order are kept (with their grid cells); from the
-    first one out of place, the rest are recreated in order. Returns True if anything changed.
+    Memberships still listed are kept, with their grid cells, and only renumbered when the order
+    changed; those no longer listed are deleted, new ones created. Returns True if anything changed.
     """
-    current = list(GridPackage.objects.filter(package_id=package_id).order_by("id"))
+    current = {gp.grid_id: gp for gp in GridPackage.objects.filter(package_id=package_id)}
     wanted = list(dict.fromkeys(grid_ids))
-    keep = 0
-    while keep < min(len(current), len(wanted)) and current[keep].grid_id == wanted[keep]:
-        keep += 1
-    if keep == len(current) == len(wanted):
+    if list(current) == wanted:
         return False
-    GridPackage.objects.filter(pk__in=[gp.pk for gp in current[keep:]]).delete()
-    GridPackage.objects.bulk_create(GridPackage(grid_id=g, package_id=package_id) for g in wanted[keep:])
+    GridPackage.objects.filter(pk__in=[gp.pk for g, gp in current.items() if g not in wanted]).delete()
+    moved, added = [], []
+    for position, grid_id in enumerate(wanted):
+        membership = current.get(grid_id)
+        if membership is None:
+            added.append(GridPackage(grid_id=grid_id, package_id=package_id, position=position))
+        elif membership.position != position:
+            membership.position = position
+            moved.append(membership)
+    GridPackage.objects.bulk_update(moved, ["position"])
+    GridPackage.objects.bulk_create(added)
     return True
 
 
