@@ -131,6 +131,13 @@ BAD_DOCUMENTS = {
     "participants not strings": lambda d: d.update(participants=[None]),
     "title too long": lambda d: d.update(title="x" * 500),
     "slug taken by another id": lambda d: d.update(slug="django-hstore"),
+    "another slug for the same id": lambda d: d.update(slug="django-renamed"),
+    "grid link beyond bigint": lambda d: d.update(grids=[f"https://djangopackages.org/api/v4/grids/{2**64}/"]),
+    "category link beyond bigint": lambda d: d.update(category=f"https://djangopackages.org/api/v4/categories/{2**63}/"),
+    "id beyond bigint": lambda d: d.update(id=2**63),
+    "stars beyond the column": lambda d: d.update(repo_watchers=2**31),
+    "NUL in a title": lambda d: d.update(title="nul\x00byte"),
+    "a datetime before year 1 in UTC": lambda d: d.update(created="0001-01-01T00:00:00+05:00"),
 }
 
 
@@ -154,12 +161,47 @@ def test_a_malformed_document_is_reported_skipped_and_changes_nothing(dataset, c
     assert snapshot() == before
 
 
+@pytest.mark.parametrize("change, reason", [
+    ({"slug": "django-renamed"}, "conflict: id 13 is 'servertail' here, the document says 'django-renamed'"),
+    ({"id": 1327}, "conflict: id 1327 is 'django-hstore' here, the document says 'servertail'"),
+    ({"id": 99999}, "conflict: slug 'servertail' is id 13 here, the document says 99999"),
+])
+def test_a_document_that_would_change_a_rows_identity_is_a_conflict(dataset, change, reason):
+    run_import(dataset)
+    before = snapshot()
+    path = dataset / "packages" / "13.json"
+    doc = json.loads(path.read_text())
+    doc.update(change, repo_url="https://github.com/someone/else", repo_watchers=1)
+    (dataset / "packages" / f"{doc['id']}.json").write_text(json.dumps(doc))
+    if doc["id"] != 13:
+        path.unlink()
+    out, err, failed = run_import(dataset)
+    assert failed == "1 document(s) skipped"
+    assert err == f"skipped packages/{doc['id']}.json: {reason}\n"
+    assert snapshot() == before
+
+
 def test_the_others_still_import_when_one_is_bad(dataset):
     (dataset / "packages" / "13.json").write_text("{")
     out, err, failed = run_import(dataset)
     assert failed == "1 document(s) skipped"
     assert "packages: 97 created, 0 updated, 0 unchanged, 1 skipped" in out
     assert not Package.objects.filter(pk=13).exists()
+
+
+@pytest.mark.parametrize("link", ["grids", "category"])
+def test_a_link_beyond_bigint_skips_its_document_and_the_import_goes_on(dataset, client, link):
+    path = dataset / "packages" / "13.json"
+    doc = json.loads(path.read_text())
+    kind = "grids" if link == "grids" else "categories"
+    url = f"https://djangopackages.org/api/v4/{kind}/{2**64}/"
+    doc[link] = [url] if link == "grids" else url
+    path.write_text(json.dumps(doc))
+    out, err, failed = run_import(dataset)
+    assert failed == "1 document(s) skipped"
+    assert err == f"skipped packages/13.json: key {link!r}: id out of range: {2**64}\n"
+    assert "packages: 97 created, 0 updated, 0 unchanged, 1 skipped" in out and "search index: 97 packages" in out
+    assert "django-hstore" in [item["slug"] for item in json.loads(client.get("/api/v4/search/?q=hstore").content)]
 
 
 def test_a_missing_folder_is_a_clear_error(tmp_path):
