@@ -10,7 +10,7 @@ every existing document a validator row.
 What each rule follows from:
 
 - a package document shows the package's columns, its latest version and its grid memberships
-  (grid ids); the package list also filters by category and grid slug;
+  (grid ids, in membership order); the package list also filters by category and grid slug;
 - a grid document shows the grid's columns and its packages' ids in package title order; the
   grid list also filters by package slug;
 - a category document shows the category's columns alone;
@@ -102,8 +102,10 @@ RULES = [
     Rule(
         "grids.GridPackage",
         (Document("grid", "grid_id"), Document("package", "package_id"), Listing("package-list"), Listing("grid-list")),
-        unshown=frozenset({"created", "modified"}),
+        # ``position`` orders a package's grids: a grid document does not show it.
+        unshown=frozenset({"created", "modified", "position"}),
         moved=True,
+        also=((("position",), (Document("package", "package_id"), Listing("package-list"))),),
     ),
     Rule("search.SearchEntry", (Listing("search"),)),
 ]

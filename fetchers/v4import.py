@@ -1,20 +1,24 @@
 """Writing v4 documents (as djangopackages.org serves them) into our tables.
 
 ``import_document(kind, data)`` validates one document and creates or updates its row, keeping
-ids, slugs and every timestamp exactly as given; it raises ``InvalidDocument`` (and writes
-nothing) when a key is missing, mistyped or a link is not a v4 URL. Linked grids and categories
-that do not exist yet become placeholder rows (``is_placeholder``) until their own document
-arrives. Re-importing an unchanged document writes nothing.
+ids, slugs and every timestamp exactly as given. It raises ``InvalidDocument`` (and writes
+nothing) when a key is missing, mistyped or a link is not a v4 URL, and ``Conflict`` when the
+document's id is another slug's here or its slug another id's: once held, an id keeps its slug.
+Linked grids and categories that do not exist yet become placeholder rows (``is_placeholder``)
+until their own document arrives. Re-importing an unchanged document writes nothing.
 """
 import re
+from datetime import UTC
 
 from django.core.exceptions import ValidationError
 from django.core.management.color import no_style
 from django.db import IntegrityError, connection, transaction
+from django.db.models import Q, Value
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from categories.models import Category
+from djpackages.api import MAX_ID
 from grids.models import Grid, GridPackage
 from packages.models import Package, Version
 
@@ -25,6 +29,11 @@ class InvalidDocument(Exception):
     """A document that cannot be imported; the message names the key and the reason."""
 
 
+class Conflict(InvalidDocument):
+    """A document that would change the identity of a row we hold: its id is another slug's
+    here, or its slug another id's. The message starts with ``conflict:`` and names both."""
+
+
 def _link(kind):
     pattern = re.compile(rf"^https?://[^/\s]+(?:/[^\s?#]*)?/api/v4/{kind}/(\d+)/(?:\?format=api)?$")
 
@@ -32,7 +41,7 @@ def _link(kind):
         match = pattern.match(value) if isinstance(value, str) else None
         if not match:
             raise ValueError(f"not a v4 {kind} URL: {value!r}")
-        return int(match.group(1))
+        return _id(int(match.group(1)))
 
     return parse
 
@@ -42,6 +51,9 @@ def _typed(*types):
         # bool is an int in Python; a JSON true is never a count.
         if not isinstance(value, types) or (isinstance(value, bool) and bool not in types):
             raise ValueError(f"expected {' or '.join(t.__name__ for t in types)}, got {type(value).__name__}")
+        # PostgreSQL cannot store a NUL byte in text.
+        if isinstance(value, str) and "\x00" in value:
+            raise ValueError("text holds a NUL byte")
         return value
 
     return parse
@@ -51,7 +63,10 @@ def _datetime(value):
     parsed = parse_datetime(value) if isinstance(value, str) else None
     if parsed is None or parsed.tzinfo is None:
         raise ValueError(f"not an ISO 8601 datetime with an offset: {value!r}")
-    return parsed
+    try:
+        return parsed.astimezone(UTC)  # stored in UTC: refuse one that does not fit there
+    except OverflowError:
+        raise ValueError(f"not a datetime between the years 1 and 9999 in UTC: {value!r}") from None
 
 
 def _nullable(parse):
@@ -62,7 +77,20 @@ def _list_of(parse):
     return lambda value: [parse(item) for item in _typed(list)(value)]
 
 
-_id = _typed(int)
+def _integer(low, high, what):
+    typed = _typed(int)
+
+    def parse(value):
+        value = typed(value)
+        if not low <= value <= high:
+            raise ValueError(f"{what} out of range: {value}")
+        return value
+
+    return parse
+
+
+_id = _integer(1, MAX_ID, "id")  # ids are BigAutoFields
+_count = _integer(-(2**31), 2**31 - 1, "count")  # counts are IntegerFields
 _str = _typed(str)
 _bool = _typed(bool)
 
@@ -79,8 +107,8 @@ SCHEMAS = {
         "category": _link("categories"), "grids": _list_of(_link("grids")), "id": _id, "title": _str,
         "slug": _str, "last_updated": _nullable(_datetime), "last_fetched": _nullable(_datetime),
         "repo_url": _str, "pypi_version": _nullable(_str), "created": _datetime, "modified": _datetime,
-        "repo_forks": _id, "repo_description": _nullable(_str), "pypi_url": _str,
-        "documentation_url": _nullable(_str), "repo_watchers": _id, "commits_over_52": _list_of(_id),
+        "repo_forks": _count, "repo_description": _nullable(_str), "pypi_url": _str,
+        "documentation_url": _nullable(_str), "repo_watchers": _count, "commits_over_52": _list_of(_typed(int)),
         "participants": _list_of(_str),
     },
 }
@@ -101,9 +129,22 @@ def validate(kind, data):
             values[key] = parse(data[key])
         except ValueError as err:
             raise InvalidDocument(f"key {key!r}: {err}") from None
-    if values["id"] <= 0 or not values["slug"]:
-        raise InvalidDocument("id must be positive and slug non-empty")
+    if not values["slug"]:
+        raise InvalidDocument("slug must be non-empty")
     return values
+
+
+def _check_identity(model, ident, slug):
+    """Raise ``Conflict`` unless row ``ident`` is absent, a placeholder or already ``slug``, and
+    no other row holds ``slug``: an import never moves a slug from one id to another."""
+    placeholders = any(f.name == "is_placeholder" for f in model._meta.fields)
+    for pk, held, is_placeholder in model.objects.filter(Q(pk=ident) | Q(slug=slug)).values_list(
+        "pk", "slug", "is_placeholder" if placeholders else Value(False)
+    ):
+        if pk != ident:
+            raise Conflict(f"conflict: slug {slug!r} is id {pk} here, the document says {ident}")
+        if held != slug and not is_placeholder:
+            raise Conflict(f"conflict: id {ident} is {held!r} here, the document says {slug!r}")
 
 
 def _write(model, ident, fields):
@@ -188,35 +229,44 @@ def _import_package(v):
 
 
 def _link_grids(package_id, grid_ids):
-    """Make the package's memberships exactly ``grid_ids``, in that order of creation.
+    """Make the package's memberships exactly ``grid_ids``, in that order (their ``position``).
 
-    Memberships that already stand in the right order are kept (with their grid cells); from the
-    first one out of place, the rest are recreated in order. Returns True if anything changed.
+    Memberships still listed are kept, with their grid cells, and only renumbered when the order
+    changed; those no longer listed are deleted, new ones created. Returns True if anything changed.
     """
-    current = list(GridPackage.objects.filter(package_id=package_id).order_by("id"))
+    current = {gp.grid_id: gp for gp in GridPackage.objects.filter(package_id=package_id)}
     wanted = list(dict.fromkeys(grid_ids))
-    keep = 0
-    while keep < min(len(current), len(wanted)) and current[keep].grid_id == wanted[keep]:
-        keep += 1
-    if keep == len(current) == len(wanted):
+    if list(current) == wanted:
         return False
-    GridPackage.objects.filter(pk__in=[gp.pk for gp in current[keep:]]).delete()
-    GridPackage.objects.bulk_create(GridPackage(grid_id=g, package_id=package_id) for g in wanted[keep:])
+    GridPackage.objects.filter(pk__in=[gp.pk for g, gp in current.items() if g not in wanted]).delete()
+    moved, added = [], []
+    for position, grid_id in enumerate(wanted):
+        membership = current.get(grid_id)
+        if membership is None:
+            added.append(GridPackage(grid_id=grid_id, package_id=package_id, position=position))
+        elif membership.position != position:
+            membership.position = position
+            moved.append(membership)
+    GridPackage.objects.bulk_update(moved, ["position"])
+    GridPackage.objects.bulk_create(added)
     return True
 
 
 _IMPORTERS = {"categories": _import_category, "grids": _import_grid, "packages": _import_package}
+_MODELS = {"categories": Category, "grids": Grid, "packages": Package}
 
 
 def import_document(kind, data):
     """Validate and write one document of ``kind`` in its own transaction.
 
-    Returns CREATED, UPDATED or UNCHANGED. Raises ``InvalidDocument`` for a malformed document
-    or one that clashes with another row (a slug or repo_url already taken); nothing is written then.
+    Returns CREATED, UPDATED or UNCHANGED. Raises ``Conflict`` for a document that would change
+    a row's identity (id and slug), ``InvalidDocument`` for a malformed one or one that clashes
+    with another row otherwise (a repo_url already taken); nothing is written then.
     """
     values = validate(kind, data)
     try:
         with transaction.atomic():
+            _check_identity(_MODELS[kind], values["id"], values["slug"])
             return _IMPORTERS[kind](values)
     except (IntegrityError, ValidationError) as err:
         raise InvalidDocument(f"cannot be stored: {err}") from None

@@ -28,13 +28,19 @@ class Grid(TimeStampedModel):
 
 
 class GridPackage(TimeStampedModel):
-    """Membership of a package in a grid; its id order is the order the package joined its grids."""
+    """Membership of a package in a grid.
+
+    A package lists its grids by ``position`` (set by the v4 importer, which keeps upstream's
+    order without recreating memberships and so without losing their cells), then in the order
+    it joined them (id): memberships made since, without a position, come last.
+    """
 
     grid = models.ForeignKey(Grid, on_delete=models.CASCADE)
     package = models.ForeignKey(Package, on_delete=models.CASCADE)
+    position = models.PositiveIntegerField(null=True, blank=True, editable=False)
 
     class Meta:
-        ordering = ["id"]
+        ordering = [models.F("position").asc(nulls_last=True), "id"]
         verbose_name = "grid package"
         constraints = [
             models.UniqueConstraint(fields=["grid", "package"], name="gridpackage_unique"),

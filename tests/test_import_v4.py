@@ -11,7 +11,7 @@ from django.core.management import CommandError, call_command
 from django.forms.models import model_to_dict
 
 from categories.models import Category
-from grids.models import Grid, GridPackage
+from grids.models import Element, Feature, Grid, GridPackage
 from packages.models import Package, Version
 from tests.conftest import SAMPLE, UPSTREAM, ordered_json, sample_documents
 
@@ -131,6 +131,13 @@ BAD_DOCUMENTS = {
     "participants not strings": lambda d: d.update(participants=[None]),
     "title too long": lambda d: d.update(title="x" * 500),
     "slug taken by another id": lambda d: d.update(slug="django-hstore"),
+    "another slug for the same id": lambda d: d.update(slug="django-renamed"),
+    "grid link beyond bigint": lambda d: d.update(grids=[f"https://djangopackages.org/api/v4/grids/{2**64}/"]),
+    "category link beyond bigint": lambda d: d.update(category=f"https://djangopackages.org/api/v4/categories/{2**63}/"),
+    "id beyond bigint": lambda d: d.update(id=2**63),
+    "stars beyond the column": lambda d: d.update(repo_watchers=2**31),
+    "NUL in a title": lambda d: d.update(title="nul\x00byte"),
+    "a datetime before year 1 in UTC": lambda d: d.update(created="0001-01-01T00:00:00+05:00"),
 }
 
 
@@ -154,12 +161,47 @@ def test_a_malformed_document_is_reported_skipped_and_changes_nothing(dataset, c
     assert snapshot() == before
 
 
+@pytest.mark.parametrize("change, reason", [
+    ({"slug": "django-renamed"}, "conflict: id 13 is 'servertail' here, the document says 'django-renamed'"),
+    ({"id": 1327}, "conflict: id 1327 is 'django-hstore' here, the document says 'servertail'"),
+    ({"id": 99999}, "conflict: slug 'servertail' is id 13 here, the document says 99999"),
+])
+def test_a_document_that_would_change_a_rows_identity_is_a_conflict(dataset, change, reason):
+    run_import(dataset)
+    before = snapshot()
+    path = dataset / "packages" / "13.json"
+    doc = json.loads(path.read_text())
+    doc.update(change, repo_url="https://github.com/someone/else", repo_watchers=1)
+    (dataset / "packages" / f"{doc['id']}.json").write_text(json.dumps(doc))
+    if doc["id"] != 13:
+        path.unlink()
+    out, err, failed = run_import(dataset)
+    assert failed == "1 document(s) skipped"
+    assert err == f"skipped packages/{doc['id']}.json: {reason}\n"
+    assert snapshot() == before
+
+
 def test_the_others_still_import_when_one_is_bad(dataset):
     (dataset / "packages" / "13.json").write_text("{")
     out, err, failed = run_import(dataset)
     assert failed == "1 document(s) skipped"
     assert "packages: 97 created, 0 updated, 0 unchanged, 1 skipped" in out
     assert not Package.objects.filter(pk=13).exists()
+
+
+@pytest.mark.parametrize("link", ["grids", "category"])
+def test_a_link_beyond_bigint_skips_its_document_and_the_import_goes_on(dataset, client, link):
+    path = dataset / "packages" / "13.json"
+    doc = json.loads(path.read_text())
+    kind = "grids" if link == "grids" else "categories"
+    url = f"https://djangopackages.org/api/v4/{kind}/{2**64}/"
+    doc[link] = [url] if link == "grids" else url
+    path.write_text(json.dumps(doc))
+    out, err, failed = run_import(dataset)
+    assert failed == "1 document(s) skipped"
+    assert err == f"skipped packages/13.json: key {link!r}: id out of range: {2**64}\n"
+    assert "packages: 97 created, 0 updated, 0 unchanged, 1 skipped" in out and "search index: 97 packages" in out
+    assert "django-hstore" in [item["slug"] for item in json.loads(client.get("/api/v4/search/?q=hstore").content)]
 
 
 def test_a_missing_folder_is_a_clear_error(tmp_path):
@@ -254,3 +296,51 @@ def test_imported_packages_are_searchable_at_once(dataset, client):
     run_import(dataset)
     results = json.loads(client.get("/api/v4/search/?q=hstore").content)
     assert "django-hstore" in [item["slug"] for item in results]
+
+
+def _cell(grid_id, package_id):
+    """An Element (grid cell) of the package's membership in the grid, as an editor would add one."""
+    feature = Feature.objects.create(grid_id=grid_id, title="Supports PostgreSQL")
+    membership = GridPackage.objects.get(grid_id=grid_id, package_id=package_id)
+    return Element.objects.create(grid_package=membership, feature=feature, text="yes")
+
+
+def test_a_reordered_grids_list_keeps_every_membership_and_its_cells(dataset, client):
+    run_import(dataset)
+    cell = _cell(161, 1327)
+    before = client.get("/api/v4/packages/1327/")
+    memberships = set(GridPackage.objects.filter(package_id=1327).values_list("pk", flat=True))
+    path = dataset / "packages" / "1327.json"
+    doc = json.loads(path.read_text())
+    doc["grids"] = doc["grids"][::-1]
+    path.write_text(json.dumps(doc))
+    out, _, failed = run_import(dataset)
+    assert failed is None and "packages: 0 created, 1 updated, 97 unchanged" in out
+    assert set(GridPackage.objects.filter(package_id=1327).values_list("pk", flat=True)) == memberships
+    assert Element.objects.get(pk=cell.pk).text == "yes"
+    assert json.loads(client.get("/api/v4/packages/1327/").content)["grids"] == [
+        "http://testserver/api/v4/grids/160/", "http://testserver/api/v4/grids/161/",
+    ]
+    assert client.get("/api/v4/packages/1327/", HTTP_IF_NONE_MATCH=before["ETag"]).status_code == 200
+    out, _, _ = run_import(dataset)
+    assert "packages: 0 created, 0 updated, 98 unchanged" in out
+
+
+def test_a_reordered_packages_list_of_a_grid_keeps_every_membership_and_its_cells(dataset):
+    run_import(dataset)
+    members = list(GridPackage.objects.filter(grid_id=161).order_by("package__title").values_list("package_id", flat=True))
+    cells = [_cell(161, pk).pk for pk in members[:1]]
+    (dataset / "grids").mkdir()
+    grid = {
+        "id": 161, "title": "PostgreSQL", "slug": "postgresql", "description": "", "is_locked": False,
+        "packages": [f"https://djangopackages.org/api/v4/packages/{pk}/" for pk in members],
+        "header": False, "created": "2012-06-05T04:59:01-04:00", "modified": "2020-01-01T00:00:00-05:00",
+    }
+    (dataset / "grids" / "161.json").write_text(json.dumps(grid))
+    run_import(dataset)
+    grid["packages"].reverse()
+    (dataset / "grids" / "161.json").write_text(json.dumps(grid))
+    _, _, failed = run_import(dataset)
+    assert failed is None
+    assert sorted(GridPackage.objects.filter(grid_id=161).values_list("package_id", flat=True)) == sorted(members)
+    assert list(Element.objects.filter(pk__in=cells).values_list("text", flat=True)) == ["yes"]

@@ -11,7 +11,8 @@ class Command(BaseCommand):
     help = (
         "Import djangopackages.org v4 documents from a folder laid out as <kind>/<id>.json "
         "(kinds: categories, grids, packages) or from a v4 API root URL such as "
-        "https://djangopackages.org/api/v4/. Malformed documents are reported and skipped; "
+        "https://djangopackages.org/api/v4/. Malformed documents, and conflicts (a document whose id "
+        "is another slug's here, or whose slug is another id's), are reported and skipped; "
         "the command then exits non-zero. The search index is rebuilt when anything changed."
     )
 
