@@ -8,6 +8,7 @@ import tempfile
 from pathlib import Path
 
 import environ
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -15,10 +16,14 @@ env = environ.Env()
 environ.Env.read_env(BASE_DIR / ".env")
 
 DEBUG = env.bool("DEBUG", default=True)
+# Keys that are public (this file, .env.example) and so never a production secret.
+PLACEHOLDER_SECRET_KEYS = {"django-insecure-dev-only-key-change-me", "change-me-to-a-long-random-string"}
 if DEBUG:
     SECRET_KEY = env.str("SECRET_KEY", default="django-insecure-dev-only-key-change-me")
 else:
     SECRET_KEY = env.str("SECRET_KEY")
+    if not SECRET_KEY.strip() or SECRET_KEY in PLACEHOLDER_SECRET_KEYS:
+        raise ImproperlyConfigured("SECRET_KEY is empty or a placeholder; set a long random value with DEBUG off")
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 # Behind a proxy that terminates TLS: trust its X-Forwarded-Proto so that API links say https.

@@ -1,5 +1,7 @@
 """Filters and ordering of the package list (``/api/v4/packages/?category=apps&ordering=-repo_watchers``)."""
 import django_filters
+from django import forms
+from django_filters.fields import BaseCSVField
 
 from djpackages.filters import IdOrSlugFilter, SinceFilter, StrictBooleanFilter
 from packages.models import PUBLIC_HOSTS, Package
@@ -15,9 +17,21 @@ ORDERINGS = [
 ]
 
 
+class NoEmptyItemsCSVField(BaseCSVField):
+    """A comma-separated list in which every item is given (``id,`` and ``,`` are invalid)."""
+
+    def clean(self, value):
+        if value and any(item in self.empty_values for item in value):
+            raise forms.ValidationError("An empty item in a comma-separated list.", code="empty_item")
+        return super().clean(value)
+
+
 class StableOrderingFilter(django_filters.OrderingFilter):
     """Upstream's orderings by public name, each ascending or descending (``-`` prefix); ties
-    are broken by id in the same direction so pages never overlap. Unknown names are a 400."""
+    are broken by id in the same direction so pages never overlap. Unknown names and empty
+    items (``id,``) are a 400."""
+
+    base_field_class = NoEmptyItemsCSVField
 
     def filter(self, qs, value):
         if not value:
