@@ -89,14 +89,15 @@ def index_package(package: Package) -> None:
     with transaction.atomic():
         update_score(package, now)
         values = package_values(package, now)
-        entry = SearchEntry.objects.filter(item_type=ItemType.PACKAGE, object_id=package.pk).first()
-        if entry is None:
+        entries = SearchEntry.objects.filter(item_type=ItemType.PACKAGE, object_id=package.pk)
+        stored = entries.values(*values).first()  # the compared columns only, not the tsvector
+        if stored is None:
             SearchEntry.objects.create(item_type=ItemType.PACKAGE, object_id=package.pk, **values)
-        elif any(getattr(entry, name) != value for name, value in values.items()):
-            SearchEntry.objects.filter(pk=entry.pk).update(**values)
+        elif stored != values:
+            entries.update(**values)
         else:
             return
-        if entry is None or entry.weight != values["weight"]:
+        if stored is None or stored["weight"] != values["weight"]:
             sync_grid_weights()
 
 
