@@ -192,17 +192,18 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True  # a task whose worker dies is delivered again
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
-CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=300)
+CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=120)  # seconds; a refresh has a 60 s budget
 CELERY_TASK_SOFT_TIME_LIMIT = CELERY_TASK_TIME_LIMIT - 30
 CELERY_TASK_SERIALIZER = CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Redis hands an unacknowledged task to another worker after this many seconds: longer than a
-# task may run, so that only tasks whose worker died come back. Workers look for such tasks
-# every 10 s (kombu's default throttle would make that every 100 s).
+# task may run (system check fetchers.W001), so that only tasks whose worker died come back, and
+# short enough that they come back within minutes. Workers look for such tasks every 10 s
+# (kombu's default throttle would make that every 100 s).
 CELERY_BROKER_TRANSPORT_OPTIONS = {
-    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600),
+    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=600),
     "unacked_restore_throttle": 1,
 }
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
@@ -216,6 +217,9 @@ REFRESH_INTERVAL_HOURS = env.float("REFRESH_INTERVAL_HOURS", default=20)
 REFRESH_SWEEP_MINUTES = env.int("REFRESH_SWEEP_MINUTES", default=5)
 REFRESH_SWEEP_SIZE = env.int("REFRESH_SWEEP_SIZE", default=500)
 REFRESH_MAX_RETRIES = env.int("REFRESH_MAX_RETRIES", default=5)
+# Without a broker, refreshes that are queued ("Refresh now") run on this many threads of the
+# process that queued them (fetchers.background); 0 runs them inside the caller.
+REFRESH_THREADS = env.int("REFRESH_THREADS", default=2)
 RATE_LIMIT_STORAGE_URL = env.str("RATE_LIMIT_STORAGE_URL", default="memory://")
 RATE_LIMITS = {
     GITHUB_API_URL: env.str("RATE_LIMIT_GITHUB", default="5000/hour"),

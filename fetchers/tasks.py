@@ -25,7 +25,7 @@ from django.core.cache import cache
 from django.utils import timezone
 from kombu.exceptions import OperationalError
 
-from fetchers import refresh, sweep as sweeping
+from fetchers import background, refresh, sweep as sweeping
 from packages.models import Package
 
 logger = logging.getLogger(__name__)
@@ -76,10 +76,15 @@ def enqueue_refreshes(package_ids) -> Enqueued:
 def _send(package_id: int) -> str:
     """Send the task of a package whose marker is set; returns "" or why it was not sent (marker freed).
 
+    Without a broker (tasks eager) the task runs on one of the process's ``REFRESH_THREADS``
+    background threads (``fetchers.background``), never inside the caller, unless that is 0.
     Raises what the sending raised other than the broker's ``OperationalError``, the marker freed too.
     """
     try:
-        refresh_package.delay(package_id)
+        if settings.CELERY_TASK_ALWAYS_EAGER and settings.REFRESH_THREADS:
+            background.submit(refresh_package.apply, (package_id,))
+        else:
+            refresh_package.delay(package_id)
     except BaseException as error:
         cache.delete(_pending_key(package_id))
         if isinstance(error, OperationalError):
@@ -115,14 +120,16 @@ def refresh_package(self, package_id: int) -> dict | None:
 
 def _retry_countdown(retries: int, result) -> float | None:
     """Seconds to wait before retry number ``retries + 1``, or None to leave the package to a later
-    sweep: after ``REFRESH_MAX_RETRIES``, or when the wait would outlast half the broker's
-    visibility timeout (Redis would then hand the waiting task to a second worker)."""
+    sweep: after ``REFRESH_MAX_RETRIES``, or when a host's rate limit ends later than half the
+    broker's visibility timeout (Redis would then hand the waiting task to a second worker). The
+    back-off itself is capped at that half."""
     if retries >= settings.REFRESH_MAX_RETRIES:
         return None
-    countdown = get_exponential_backoff_interval(BACKOFF_FACTOR, retries, BACKOFF_MAX, full_jitter=True)
+    longest = settings.CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"] / 2
+    countdown = get_exponential_backoff_interval(BACKOFF_FACTOR, retries, min(BACKOFF_MAX, longest), full_jitter=True)
     if result.retry_after:
         countdown = max(countdown, (result.retry_after - timezone.now()).total_seconds())
-    return countdown if countdown <= settings.CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"] / 2 else None
+    return countdown if countdown <= longest else None
 
 
 @shared_task

@@ -29,6 +29,13 @@ def ordered_json(text):
 
 
 @pytest.fixture(autouse=True)
+def refreshes_inline(settings):
+    """Eager tasks run inside the caller, where the test's transaction is visible; the tests of
+    background refreshes (``tests/pipeline/test_background.py``) turn the threads back on."""
+    settings.REFRESH_THREADS = 0
+
+
+@pytest.fixture(autouse=True)
 def empty_api_cache():
     """Each test starts with no cached API answers (a rolled-back test may reuse a validator value)."""
     caches["api"].clear()

@@ -1,0 +1,22 @@
+"""System checks of the refresh pipeline's Celery settings (``manage.py check``)."""
+from django.conf import settings
+from django.core.checks import Warning, register
+
+
+@register()
+def visibility_outlasts_tasks(app_configs, **kwargs) -> list[Warning]:
+    """``fetchers.W001`` when the broker's visibility timeout (seconds) is not longer than the task
+    time limit: Redis would hand a task that is still running to a second worker."""
+    if settings.CELERY_BROKER_URL == "memory://":
+        return []
+    visibility = settings.CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"]
+    if visibility > settings.CELERY_TASK_TIME_LIMIT:
+        return []
+    return [
+        Warning(
+            f"CELERY_VISIBILITY_TIMEOUT ({visibility} s) is not longer than CELERY_TASK_TIME_LIMIT "
+            f"({settings.CELERY_TASK_TIME_LIMIT} s): a refresh still running would be delivered to a second worker.",
+            hint="Set CELERY_VISIBILITY_TIMEOUT above the task time limit (the default 600 s is five times the default limit).",
+            id="fetchers.W001",
+        )
+    ]

@@ -1,0 +1,20 @@
+"""The system checks of the refresh pipeline's Celery settings."""
+from django.core.checks import run_checks
+
+
+def _ids(settings, visibility, limit, broker="redis://127.0.0.1:6379/0"):
+    settings.CELERY_BROKER_URL = broker
+    settings.CELERY_TASK_TIME_LIMIT = limit
+    settings.CELERY_BROKER_TRANSPORT_OPTIONS = {**settings.CELERY_BROKER_TRANSPORT_OPTIONS, "visibility_timeout": visibility}
+    return [message.id for message in run_checks()]
+
+
+def test_a_visibility_timeout_not_longer_than_a_task_may_run_is_warned_about(settings):
+    assert "fetchers.W001" in _ids(settings, visibility=300, limit=300)
+    assert "fetchers.W001" in _ids(settings, visibility=3600, limit=7200)
+
+
+def test_the_default_timeouts_pass_and_a_broker_less_setup_is_not_checked(settings):
+    defaults = settings.CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"], settings.CELERY_TASK_TIME_LIMIT
+    assert "fetchers.W001" not in _ids(settings, *defaults)
+    assert "fetchers.W001" not in _ids(settings, visibility=1, limit=300, broker="memory://")
