@@ -259,6 +259,32 @@ def test_a_too_large_contributor_list_keeps_the_participants_and_saves_the_rest(
     assert pkg.repo_watchers == 401 and pkg.commits_over_52 == WEEKS
 
 
+def test_a_failed_later_call_keeps_its_stored_facts_while_the_others_apply(rsps):
+    serve_github(rsps)
+    rsps.replace("GET", f"{GITHUB_API}/contributors", status=503, body="unavailable")
+    pkg = package(pypi_url="", **GOOD)  # the repository half only: it succeeded, partly
+    result = refresh_package(pkg.id, now=NOW)
+    pkg.refresh_from_db()
+    assert pkg.participants == ["kept"]
+    assert (pkg.repo_watchers, pkg.repo_forks, pkg.commits_over_52, pkg.commit_count) == (401, 85, WEEKS, 251)
+    assert pkg.fetch_error.startswith("https://github.com/django/deps: contributors: HTTP 503: GET ")
+    assert (pkg.fetch_error_count, pkg.last_fetched) == (1, NOW)
+    assert not result.ok and result.retry and result.retry_after is None
+
+
+def test_a_rate_limit_on_a_later_call_keeps_what_was_read_and_tells_when_to_retry(rsps):
+    serve_github(rsps)
+    rsps.replace("GET", f"{GITHUB_API}/contributors", status=429, headers={"Retry-After": "30"}, json={})
+    serve_pypi(rsps)
+    pkg = good_package()
+    result = refresh_package(pkg.id, now=NOW)
+    pkg.refresh_from_db()
+    assert pkg.repo_watchers == 401 and pkg.pypi_version == "1.0.0"
+    assert (pkg.participants, pkg.commits_over_52, pkg.commit_count) == (["kept"], [1] * 52, 200)
+    assert [error.split(": ")[1] for error in result.errors] == ["contributors", "participation", "commits"]  # host paused
+    assert result.retry and result.retry_after > datetime.now(UTC) + timedelta(seconds=25)
+
+
 def test_nulls_and_missing_keys_never_blank_a_fact(rsps):
     answer(rsps, GITHUB_API, {"full_name": "django/deps", "description": None, "stargazers_count": None, "forks_count": None})
     answer(rsps, f"{GITHUB_API}/contributors?per_page=100", [])
