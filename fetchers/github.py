@@ -20,7 +20,7 @@ from fetchers.facts import RepoFacts, attempt, count, dig, items, moment, obj, r
 from fetchers.http import Api, HttpClient
 from fetchers.repourl import RepoRef
 
-TOO_LARGE = "too large"  # GitHub's 403 for contributor lists it will not compute
+TOO_LARGE = "too large"  # in GitHub's 403 for contributor lists it will not compute, in any case
 
 
 def api(ref: RepoRef) -> Api:
@@ -53,7 +53,7 @@ def _contributors(client: HttpClient, github: Api, full_name: str) -> list[str] 
     try:
         return ranked_entries(pages, "login", "contributions", "GitHub contributors")
     except HttpError as error:
-        if error.status == 403 and TOO_LARGE in str(error):
+        if error.status == 403 and TOO_LARGE in str(error).lower():
             return None
         raise
 

@@ -57,9 +57,12 @@ def test_a_participation_answer_of_the_wrong_shape_is_ignored(rsps):
     assert fetch()[0].commits_over_52 is None
 
 
-def test_a_too_large_contributor_list_leaves_participants_unknown(rsps):
-    too_large = {"message": "The history or contributor list is too large to list contributors for this repository via the API."}
-    serve_github(rsps, contributors={"body": too_large, "status": 403})
+TOO_LARGE = "The history or contributor list is too large to list contributors for this repository via the API."
+
+
+@pytest.mark.parametrize("message", [TOO_LARGE, TOO_LARGE.upper()], ids=["as GitHub writes it", "in another case"])
+def test_a_too_large_contributor_list_leaves_participants_unknown(rsps, message):
+    serve_github(rsps, contributors={"body": {"message": message}, "status": 403})
     facts, _ = fetch()
     assert facts.participants is None
     assert facts.stars == 401 and facts.commits_over_52 == WEEKS

@@ -132,6 +132,10 @@ def rate_limit_403(rsps):
                  json={"message": "API rate limit exceeded"})
 
 
+def secondary_rate_limit(rsps):
+    rsps.replace("GET", GITHUB_API, status=403, json={"message": "You have exceeded a secondary rate limit. Please wait a few minutes."})
+
+
 def truncated(rsps):
     rsps.replace("GET", GITHUB_API, status=200, body='{"full_name": "django/deps", "stargazers_count": 4')
 
@@ -156,6 +160,7 @@ def not_found(rsps):
         (server_error, "HTTP 500", True),
         (too_many_requests, "rate limited by api.github.com", True),
         (rate_limit_403, "rate limited by api.github.com", True),
+        (secondary_rate_limit, "rate limited by api.github.com", True),
         (truncated, "malformed JSON", True),
         (not_json, "malformed JSON", True),
         (not_an_object, "unexpected answer", True),
