@@ -2,8 +2,10 @@
 
 One call a refresh (a 304 when nothing was released). Where each fact comes from:
 
-- ``latest_version``: ``info.version`` unless that release is yanked or not valid PEP 440, else
-  the highest valid release with files that is not yanked (final releases before pre-releases);
+- ``latest_version``: PyPI's own choice, ``info.version``, when that release is listed and valid
+  PEP 440, yanked or not (PyPI names a yanked one only when every release is yanked); else the
+  release PyPI would choose: among valid releases with files, not yanked before yanked, final
+  before pre-release, then the highest;
 - ``releases``: one ``Release`` per key of ``releases`` (every number as published, valid PEP 440
   or not), upload time = the earliest file's ``upload_time_iso_8601`` (UTC), yanked = every
   file yanked;
@@ -120,16 +122,11 @@ def _version(number: str | None) -> Version | None:
 
 def _latest(info: dict, releases: list[Release]) -> str | None:
     number = text(info, "version")
-    yanked = {release.number for release in releases if release.yanked}
-    if _version(number) and not flag(info, "yanked") and number not in yanked:
+    if _version(number) and any(release.number == number for release in releases):
         return number
-    candidates = [
-        (version, release.number)
-        for release in releases
-        if release.upload_time and not release.yanked and (version := _version(release.number))
-    ]
-    best = max(candidates, key=lambda candidate: (not candidate[0].is_prerelease, candidate[0]), default=None)
-    return best[1] if best else None
+    candidates = [(version, release) for release in releases if release.upload_time and (version := _version(release.number))]
+    best = max(candidates, key=lambda candidate: (not candidate[1].yanked, not candidate[0].is_prerelease, candidate[0]), default=None)
+    return best[1].number if best else None
 
 
 def _classifier_tails(classifiers: list[str], topic: str) -> list[str]:

@@ -377,6 +377,19 @@ def test_versions_are_updated_not_duplicated(rsps):
     assert pkg.pypi_version == "1.1" and "versions" in result.changed and "latest_version" in result.changed
 
 
+@pytest.mark.parametrize("stored_latest", [None, "0.9"], ids=["new package", "older latest version stored"])
+def test_when_every_release_is_yanked_the_latest_version_is_pypis_choice(rsps, stored_latest):
+    yanked = [{"upload_time_iso_8601": "2024-01-01T00:00:00Z", "yanked": True}]
+    answer(rsps, PYPI, {"info": {"version": "1.1", "classifiers": []}, "releases": {"1.0": yanked, "1.1": yanked}})
+    pkg = make_package(pypi_url="django-minify-html")
+    if stored_latest:
+        pkg.latest_version = Version.objects.create(package=pkg, number=stored_latest)
+        pkg.save()
+    refresh_package(pkg.id, now=NOW)
+    pkg.refresh_from_db()
+    assert pkg.pypi_version == "1.1" and pkg.latest_version.yanked
+
+
 def test_a_text_too_long_for_its_column_is_skipped_not_cut(rsps):
     serve_github(rsps)
     serve_pypi(rsps)
