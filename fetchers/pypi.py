@@ -64,7 +64,9 @@ class PypiFacts:
 
 def project_name(pypi_url: str) -> str | None:
     """The PyPI project name in ``pypi_url``: a bare name, ``pypi.python.org/pypi/<name>[/…]`` or
-    ``pypi.org/project/<name>[/…]`` with or without a scheme; None for anything else."""
+    ``pypi.org/project/<name>[/…]`` with or without a scheme, or such a URL after one of those
+    prefixes (``http://pypi.python.org/pypi/https://pypi.org/project/<name>/``, as upstream once
+    stored); None for anything else, the empty string included."""
     value = (pypi_url or "").strip()
     if NAME.fullmatch(value):
         return value
@@ -74,9 +76,11 @@ def project_name(pypi_url: str) -> str | None:
     except ValueError:
         return None
     segments = [segment for segment in parts.path.split("/") if segment]
-    if host in PYPI_HOSTS and len(segments) >= 2 and segments[0] in ("pypi", "project") and NAME.fullmatch(segments[1]):
+    if host not in PYPI_HOSTS or len(segments) < 2 or segments[0] not in ("pypi", "project"):
+        return None
+    if NAME.fullmatch(segments[1]):
         return segments[1]
-    return None
+    return project_name(parts.path.lstrip("/").split("/", 1)[1])
 
 
 def fetch(name: str, client: HttpClient) -> PypiFacts:

@@ -4,9 +4,10 @@ The two halves are independent: when one fails, the other still applies. A faile
 no stored fact; within the repository half, a failed call after the first (contributors,
 commits…) loses only its own facts, the others apply. Facts a fetch did not learn (``None``)
 keep their stored value, so a timeout, a 5xx, a rate limit, a 202, a malformed body or a 404
-never blanks a package, and a 404 never marks it deprecated. The error texts (one per failed
-half or call) go to ``fetch_error`` with their time and a count that goes back to 0 after a
-refresh without errors.
+never blanks a package, and a 404 never marks it deprecated. A ``pypi_url`` that names no
+project is an error of the PyPI half (an empty one is no error: nothing to fetch). The error
+texts (one per failed half or call) go to ``fetch_error`` with their time and a count that goes
+back to 0 after a refresh without errors.
 
 ``modified`` moves when a stored fact of the package changed (the latest version included);
 the Version rows, ``last_fetched``, ``last_attempted_at`` and the ``fetch_error`` fields are
@@ -25,7 +26,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from fetchers import bitbucket, forgejo, github, gitlab, pypi
-from fetchers.errors import FetchError, RateLimited
+from fetchers.errors import BadUrl, FetchError, RateLimited
 from fetchers.facts import RepoFacts
 from fetchers.http import HttpClient
 from fetchers.repourl import RepoRef, parse_repo_url
@@ -60,7 +61,7 @@ class RefreshResult:
 
     @property
     def ok(self) -> bool:
-        """Whether both halves succeeded (or had nothing to fetch)."""
+        """Whether nothing failed: every call of both halves succeeded (or there was nothing to fetch)."""
         return not self.errors
 
 
@@ -71,14 +72,16 @@ def refresh_package(package_id: int, *, now: datetime | None = None) -> RefreshR
     result = RefreshResult(package_id)
     client = HttpClient()
     ref = parse_repo_url(package.repo_url, package.repo_host)
-    name = pypi.project_name(package.pypi_url)
     repo_facts = ref and _attempt(result, ref.web_url, lambda: HOSTS[ref.kind].fetch(ref, client, now))
-    pypi_facts = name and _attempt(result, f"PyPI {name}", lambda: pypi.fetch(name, client))
-    result.calls, result.not_modified = client.calls, client.not_modified
     if repo_facts:
         result.retry |= repo_facts.retry
         for label, error in repo_facts.failures.items():
             _record_error(result, f"{ref.web_url}: {label}", error)
+    name = pypi.project_name(package.pypi_url)
+    if package.pypi_url.strip() and not name:
+        _record_error(result, "PyPI", BadUrl(f"cannot read a project name from pypi_url '{package.pypi_url}'"))
+    pypi_facts = name and _attempt(result, f"PyPI {name}", lambda: pypi.fetch(name, client))
+    result.calls, result.not_modified = client.calls, client.not_modified
     with transaction.atomic():
         package = Package.objects.select_for_update().get(pk=package_id)
         changes = Changes(package)
@@ -88,7 +91,7 @@ def refresh_package(package_id: int, *, now: datetime | None = None) -> RefreshR
             _apply_pypi(changes, pypi_facts, now)
         result.changed = sorted(changes.fields)
         served_change = bool(changes.fields - UNSERVED_CHANGES)
-        succeeded = bool(repo_facts or pypi_facts) or not (ref or name)
+        succeeded = bool(repo_facts or pypi_facts) or not result.errors
         _record_outcome(package, result, succeeded=succeeded, served_change=served_change, now=now)
         package.save(update_fields=changes.fields - {"versions"} | OUTCOME_FIELDS, touch=served_change)
     return result

@@ -38,6 +38,8 @@ def fetch(rsps, body, name="django-own", status=200):
         ("https://pypi.org/project/Django_Minify.HTML/", "Django_Minify.HTML"),
         ("pypi.org/project/django-minify-html", "django-minify-html"),
         ("https://www.pypi.org/project/django-minify-html", "django-minify-html"),
+        ("http://pypi.python.org/pypi/https://pypi.org/project/django-minify-html/", "django-minify-html"),
+        ("http://pypi.python.org/pypi/https://github.com/x/y", None),
         ("", None),
         ("https://github.com/adamchainz/django-minify-html", None),
         ("https://pypi.org/", None),

@@ -350,6 +350,27 @@ def test_an_unsupported_host_is_left_untouched_and_costs_nothing(rsps):
     assert pkg.score == package_score(300, GOOD["last_commit_date"], True, timezone.now())
 
 
+def test_a_double_prefixed_pypi_url_is_fetched(rsps):
+    serve_pypi(rsps)
+    pkg = make_package(pypi_url="http://pypi.python.org/pypi/https://pypi.org/project/django-minify-html/")
+    assert refresh_package(pkg.id, now=NOW).ok
+    pkg.refresh_from_db()
+    assert pkg.pypi_version == "1.0.0"
+
+
+def test_a_pypi_url_naming_no_project_is_a_fetch_error_and_an_empty_one_is_not(rsps):
+    serve_github(rsps)
+    bad = package(pypi_url="https://pypi.org/simple/")
+    result = refresh_package(bad.id, now=NOW)
+    bad.refresh_from_db()
+    assert bad.fetch_error == "PyPI: cannot read a project name from pypi_url 'https://pypi.org/simple/'"
+    assert not result.retry and bad.repo_watchers == 401 and bad.last_fetched == NOW
+    empty = package(slug="empty", repo_url="", pypi_url="")
+    assert refresh_package(empty.id, now=NOW).ok
+    empty.refresh_from_db()
+    assert (empty.fetch_error, empty.fetch_error_count) == ("", 0)
+
+
 def test_the_documentation_url_is_filled_only_when_the_editor_left_it_empty(rsps):
     answer(rsps, PYPI, pypi_answer("django") | {"releases": {}})
     kept = make_package(slug="a", pypi_url="django-minify-html", documentation_url="https://mine.example.org/")
