@@ -56,9 +56,9 @@ def attempt(facts: RepoFacts, label: str, call: Callable[[], T]) -> T | None:
         return None
 
 
-def repository_facts(repo: dict, stars_key: str, web_url_key: str = "html_url", **facts) -> RepoFacts:
+def repository_facts(repo: dict, stars_key: str, web_url_key: str = "html_url") -> RepoFacts:
     """The facts a GitHub, GitLab or Forgejo repository object holds (they differ only in the keys
-    of stars and web URL), with the other ``facts`` given."""
+    of stars and web URL); the later calls' facts are None."""
     return RepoFacts(
         web_url=text(repo, web_url_key),
         description=text(repo, "description"),
@@ -66,7 +66,6 @@ def repository_facts(repo: dict, stars_key: str, web_url_key: str = "html_url", 
         forks=count(repo, "forks_count"),
         archived=flag(repo, "archived"),
         default_branch=text(repo, "default_branch"),
-        **facts,
     )
 
 
