@@ -27,6 +27,12 @@ class BadResponse(FetchError):
     """A body that is not JSON (truncated, HTML error page) or not the shape the API documents."""
 
 
+class BadUrl(FetchError):
+    """A stored URL that names nothing to fetch (a ``pypi_url`` without a project name): editing it is the fix."""
+
+    transient = False
+
+
 class RateLimited(FetchError):
     """The host asked us to wait; nothing is sent to it before ``until`` (an aware datetime)."""
 

@@ -2,15 +2,20 @@
 
 A value of ``None`` in any fact means "this fetch did not learn it": the refresh then keeps what
 is stored. Readers return ``None`` for missing keys, nulls and values of the wrong type, so a
-null or an absent key never turns into an empty or zero fact.
+null or an absent key never turns into an empty or zero fact. A client reads the repository
+object first (its failure fails the whole fetch) and makes every later call through ``attempt``,
+so a failed later call loses only the facts it brings and leaves its error in ``failures``.
 """
 from collections import Counter
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from itertools import repeat
+from typing import TypeVar
 
-from fetchers.errors import BadResponse
+from fetchers.errors import BadResponse, FetchError
+
+T = TypeVar("T")
 
 
 @dataclass
@@ -22,7 +27,9 @@ class RepoFacts:
     week first, the current UTC week last), ``last_commit_date`` the newest commit on the default
     branch (aware, UTC), ``commit_count`` the commits on that branch, ``web_url`` the repository's
     page as the host names it now (it differs from the stored URL after a rename or transfer).
-    ``retry`` is set when the host is still computing something (GitHub's 202).
+    ``retry`` is set when the host is still computing something (GitHub's 202). ``failures``
+    maps the label of each call after the first that failed (``"contributors"``) to its error;
+    the facts that call brings are None.
     """
 
     web_url: str | None = None
@@ -36,11 +43,22 @@ class RepoFacts:
     last_commit_date: datetime | None = None
     commit_count: int | None = None
     retry: bool = False
+    failures: dict[str, FetchError] = field(default_factory=dict)
 
 
-def repository_facts(repo: dict, stars_key: str, web_url_key: str = "html_url", **facts) -> RepoFacts:
+def attempt(facts: RepoFacts, label: str, call: Callable[[], T]) -> T | None:
+    """``call()``'s result, or None when it raises a ``FetchError``, which is kept in
+    ``facts.failures[label]`` (any other exception propagates)."""
+    try:
+        return call()
+    except FetchError as error:
+        facts.failures[label] = error
+        return None
+
+
+def repository_facts(repo: dict, stars_key: str, web_url_key: str = "html_url") -> RepoFacts:
     """The facts a GitHub, GitLab or Forgejo repository object holds (they differ only in the keys
-    of stars and web URL), with the other ``facts`` given."""
+    of stars and web URL); the later calls' facts are None."""
     return RepoFacts(
         web_url=text(repo, web_url_key),
         description=text(repo, "description"),
@@ -48,7 +66,6 @@ def repository_facts(repo: dict, stars_key: str, web_url_key: str = "html_url", 
         forks=count(repo, "forks_count"),
         archived=flag(repo, "archived"),
         default_branch=text(repo, "default_branch"),
-        **facts,
     )
 
 

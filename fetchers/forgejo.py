@@ -8,16 +8,16 @@ description, archived, default branch, web URL ← ``html_url``) and
 lists) until a page reaches back past the 52-week window (``commit.committer.date`` →
 ``commits_over_52``, ``last_commit_date``; the ``X-Total-Count`` header of the first page →
 ``commit_count``; authors' ``author.login`` or ``commit.author.name`` → ``participants``, as the
-API lists no contributors).
+API lists no contributors). The commits call fails alone (``facts.attempt``) and is not made for
+a repository with ``empty: true`` (Forgejo answers 409 there).
 """
-from dataclasses import asdict
 from datetime import datetime
 from itertools import chain
 
 from django.conf import settings
 
 from fetchers.activity import summarize
-from fetchers.facts import RepoFacts, items, moment, obj, repository_facts, text
+from fetchers.facts import RepoFacts, attempt, flag, items, moment, obj, repository_facts, text
 from fetchers.http import Api, HttpClient
 from fetchers.repourl import KNOWN_HOSTS, RepoRef
 
@@ -32,16 +32,29 @@ def api(ref: RepoRef) -> Api:
 
 
 def fetch(ref: RepoRef, client: HttpClient, now: datetime) -> RepoFacts:
-    """Facts of the repository ``ref`` names; raises the ``fetchers.errors`` of ``HttpClient.get_json``."""
+    """Facts of the repository ``ref`` names.
+
+    A failed ``/repos/{owner}/{name}`` raises the ``fetchers.errors`` of ``HttpClient.get_json``
+    (``NotFound`` for a missing repository); a failed commits call is kept in ``failures`` under
+    ``commits`` and leaves the commit facts and ``participants`` None.
+    """
     forgejo = api(ref)
     repo = obj(client.get_json(forgejo.url(f"repos/{ref.path}"), api=forgejo).data, "a Forgejo repository")
-    branch = text(repo, "default_branch")
-    params = {"sha": branch, "limit": PAGE_SIZE, "stat": "false", "verification": "false", "files": "false"}
-    pages = client.pages(forgejo.url(f"repos/{text(repo, 'full_name') or ref.path}/commits"), params=params, api=forgejo)
+    facts = repository_facts(repo, "stars_count")
+    if not flag(repo, "empty"):
+        url = forgejo.url(f"repos/{text(repo, 'full_name') or ref.path}/commits")
+        attempt(facts, "commits", lambda: _add_commits(facts, client, forgejo, url, now))
+    return facts
+
+
+def _add_commits(facts: RepoFacts, client: HttpClient, forgejo: Api, url: str, now: datetime) -> None:
+    params = {"sha": facts.default_branch, "limit": PAGE_SIZE, "stat": "false", "verification": "false", "files": "false"}
+    pages = client.pages(url, params=params, api=forgejo)
     first = next(pages)
     activity = summarize(map(_commits, chain([first], pages)), now)
     total = first.headers.get("X-Total-Count", "")
-    return repository_facts(repo, "stars_count", **asdict(activity), commit_count=int(total) if total.isdigit() else None)
+    facts.commits_over_52, facts.last_commit_date = activity.commits_over_52, activity.last_commit_date
+    facts.participants, facts.commit_count = activity.participants, int(total) if total.isdigit() else None
 
 
 def _commits(page) -> list:

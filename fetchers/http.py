@@ -5,7 +5,7 @@
 - conditional GETs: the ETag / Last-Modified of each successful answer is stored per URL
   (``StoredResponse``) and sent back; a 304 is answered from the stored body;
 - redirects are followed; the answer carries the final URL;
-- rate limits (429, 403 with rate-limit headers) block the host for all workers (``ratelimit``),
+- rate limits (429, 403 with rate-limit headers or GitHub's "secondary rate limit") block the host for all workers (``ratelimit``),
   and every request spends from the host's configured budget (``budget``);
 - a token is sent only to the origin of the API it belongs to.
 
@@ -124,7 +124,7 @@ class HttpClient:
         if stored and stored.last_modified:
             headers["If-Modified-Since"] = stored.last_modified
         response = self._send(url, headers)
-        if ratelimit.is_rate_limited(response.status_code, response.headers):
+        if ratelimit.is_rate_limited(response.status_code, response.headers, response.content):
             raise ratelimit.block(host, response.headers)
         if was_limited:
             ratelimit.clear(host)

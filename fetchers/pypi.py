@@ -2,8 +2,10 @@
 
 One call a refresh (a 304 when nothing was released). Where each fact comes from:
 
-- ``latest_version``: ``info.version`` unless that release is yanked or not valid PEP 440, else
-  the highest valid release with files that is not yanked (final releases before pre-releases);
+- ``latest_version``: PyPI's own choice, ``info.version``, when that release is listed and valid
+  PEP 440, yanked or not (PyPI names a yanked one only when every release is yanked); else the
+  release PyPI would choose: among valid releases with files, not yanked before yanked, final
+  before pre-release, then the highest;
 - ``releases``: one ``Release`` per key of ``releases`` (every number as published, valid PEP 440
   or not), upload time = the earliest file's ``upload_time_iso_8601`` (UTC), yanked = every
   file yanked;
@@ -62,7 +64,9 @@ class PypiFacts:
 
 def project_name(pypi_url: str) -> str | None:
     """The PyPI project name in ``pypi_url``: a bare name, ``pypi.python.org/pypi/<name>[/…]`` or
-    ``pypi.org/project/<name>[/…]`` with or without a scheme; None for anything else."""
+    ``pypi.org/project/<name>[/…]`` with or without a scheme, or such a URL after one of those
+    prefixes (``http://pypi.python.org/pypi/https://pypi.org/project/<name>/``, as upstream once
+    stored); None for anything else, the empty string included."""
     value = (pypi_url or "").strip()
     if NAME.fullmatch(value):
         return value
@@ -72,9 +76,11 @@ def project_name(pypi_url: str) -> str | None:
     except ValueError:
         return None
     segments = [segment for segment in parts.path.split("/") if segment]
-    if host in PYPI_HOSTS and len(segments) >= 2 and segments[0] in ("pypi", "project") and NAME.fullmatch(segments[1]):
+    if host not in PYPI_HOSTS or len(segments) < 2 or segments[0] not in ("pypi", "project"):
+        return None
+    if NAME.fullmatch(segments[1]):
         return segments[1]
-    return None
+    return project_name(parts.path.lstrip("/").split("/", 1)[1])
 
 
 def fetch(name: str, client: HttpClient) -> PypiFacts:
@@ -120,16 +126,11 @@ def _version(number: str | None) -> Version | None:
 
 def _latest(info: dict, releases: list[Release]) -> str | None:
     number = text(info, "version")
-    yanked = {release.number for release in releases if release.yanked}
-    if _version(number) and not flag(info, "yanked") and number not in yanked:
+    if _version(number) and any(release.number == number for release in releases):
         return number
-    candidates = [
-        (version, release.number)
-        for release in releases
-        if release.upload_time and not release.yanked and (version := _version(release.number))
-    ]
-    best = max(candidates, key=lambda candidate: (not candidate[0].is_prerelease, candidate[0]), default=None)
-    return best[1] if best else None
+    candidates = [(version, release) for release in releases if release.upload_time and (version := _version(release.number))]
+    best = max(candidates, key=lambda candidate: (not candidate[1].yanked, not candidate[0].is_prerelease, candidate[0]), default=None)
+    return best[1].number if best else None
 
 
 def _classifier_tails(classifiers: list[str], topic: str) -> list[str]:

@@ -1,9 +1,10 @@
 """Per-host "do not call before" state, kept in Django's cache so that all workers share it.
 
-A host that answers 429, or 403 with ``X-RateLimit-Remaining: 0`` or a ``Retry-After``, is
-blocked until ``Retry-After`` (seconds or an HTTP date), else ``X-RateLimit-Reset`` (epoch
-seconds), else one minute doubled for each block in a row (at most an hour). The next answer
-that is not a rate limit clears the state.
+A host that answers 429, or 403 with ``X-RateLimit-Remaining: 0``, a ``Retry-After`` or a
+body saying "secondary rate limit" (GitHub's, often without either header), is blocked until
+``Retry-After`` (seconds or an HTTP date), else ``X-RateLimit-Reset`` (epoch seconds), else one
+minute doubled for each block in a row (at most an hour). The next answer that is not a rate
+limit clears the state.
 """
 import time
 from datetime import UTC, datetime
@@ -16,17 +17,20 @@ from fetchers.errors import RateLimited
 FIRST_WAIT = 60
 LONGEST_WAIT = 3600
 MEMORY = 24 * 3600  # how long the count of blocks in a row is remembered
+SECONDARY = "secondary rate limit"  # in GitHub's 403 "You have exceeded a secondary rate limit…", any case
 
 
 def _key(host: str) -> str:
     return f"fetchers:ratelimit:{host}"
 
 
-def is_rate_limited(status: int, headers) -> bool:
-    """Whether an answer says "slow down" rather than "forbidden"."""
-    if status == 429:
+def is_rate_limited(status: int, headers, body: bytes) -> bool:
+    """Whether an answer (status, headers, raw body: JSON or text) says "slow down" rather than "forbidden"."""
+    if status != 403:
+        return status == 429
+    if headers.get("X-RateLimit-Remaining") == "0" or "Retry-After" in headers:
         return True
-    return status == 403 and (headers.get("X-RateLimit-Remaining") == "0" or "Retry-After" in headers)
+    return SECONDARY in body.decode(errors="replace").lower()
 
 
 def check(host: str) -> bool:

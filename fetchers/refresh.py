@@ -1,17 +1,20 @@
 """Refresh one package: fetch its repository facts and its PyPI facts, apply both in one transaction.
 
 The two halves are independent: when one fails, the other still applies. A failed half changes
-no stored fact; facts a fetch did not learn (``None``) keep their stored value, so a timeout,
-a 5xx, a rate limit, a 202, a malformed body or a 404 never blanks a package, and a 404 never
-marks it deprecated. The error texts go to ``fetch_error`` with their time and a count that
-goes back to 0 after a refresh without errors.
+no stored fact; within the repository half, a failed call after the first (contributors,
+commits…) loses only its own facts, the others apply. Facts a fetch did not learn (``None``)
+keep their stored value, so a timeout, a 5xx, a rate limit, a 202, a malformed body or a 404
+never blanks a package, and a 404 never marks it deprecated. A ``pypi_url`` that names no
+project is an error of the PyPI half (an empty one is no error: nothing to fetch). The error
+texts (one per failed half or call) go to ``fetch_error`` with their time and a count that goes
+back to 0 after a refresh without errors.
 
 ``modified`` moves when a stored fact of the package changed (the latest version included);
 the Version rows, ``last_fetched``, ``last_attempted_at`` and the ``fetch_error`` fields are
 saved without touching it. ``last_fetched`` (served) moves only when a refresh brought a change
-a document shows, or on the first successful refresh: a refresh answered by 304s, one that found
-the same values, and a failed one change no served byte, so every ETag and cached answer stays
-valid. ``last_attempted_at`` (not served) records every attempt. The save is what updates the
+a document shows, or on the first successful refresh (one where a half returned facts): a
+refresh answered by 304s, one that found the same values, and a failed one change no served
+byte, so every ETag and cached answer stays valid. ``last_attempted_at`` (not served) records every attempt. The save is what updates the
 package's score and search entry (the search app's post-save handler).
 """
 import logging
@@ -23,7 +26,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from fetchers import bitbucket, forgejo, github, gitlab, pypi
-from fetchers.errors import FetchError, RateLimited
+from fetchers.errors import BadUrl, FetchError, RateLimited
 from fetchers.facts import RepoFacts
 from fetchers.http import HttpClient
 from fetchers.repourl import RepoRef, parse_repo_url
@@ -42,9 +45,10 @@ class RefreshResult:
 
     ``changed``: names of the stored fields whose value changed (``versions`` when Version rows
     were added or updated); ``calls``: HTTP requests sent, ``not_modified``: how many of them
-    were answered 304; ``errors``: one text per failed half; ``retry``: whether trying again soon
-    may bring more (a transient error, or GitHub still computing statistics), not before
-    ``retry_after`` when a host set a rate limit.
+    were answered 304; ``errors``: one text per failed half, and per failed later call of the
+    repository half (``"<repository URL>: contributors: HTTP 503 …"``); ``retry``: whether
+    trying again soon may bring more (a transient error, or GitHub still computing statistics),
+    not before ``retry_after`` when a host set a rate limit.
     """
 
     package_id: int
@@ -57,7 +61,7 @@ class RefreshResult:
 
     @property
     def ok(self) -> bool:
-        """Whether both halves succeeded (or had nothing to fetch)."""
+        """Whether nothing failed: every call of both halves succeeded (or there was nothing to fetch)."""
         return not self.errors
 
 
@@ -68,12 +72,16 @@ def refresh_package(package_id: int, *, now: datetime | None = None) -> RefreshR
     result = RefreshResult(package_id)
     client = HttpClient()
     ref = parse_repo_url(package.repo_url, package.repo_host)
-    name = pypi.project_name(package.pypi_url)
     repo_facts = ref and _attempt(result, ref.web_url, lambda: HOSTS[ref.kind].fetch(ref, client, now))
-    pypi_facts = name and _attempt(result, f"PyPI {name}", lambda: pypi.fetch(name, client))
-    result.calls, result.not_modified = client.calls, client.not_modified
     if repo_facts:
         result.retry |= repo_facts.retry
+        for label, error in repo_facts.failures.items():
+            _record_error(result, f"{ref.web_url}: {label}", error)
+    name = pypi.project_name(package.pypi_url)
+    if package.pypi_url.strip() and not name:
+        _record_error(result, "PyPI", BadUrl(f"cannot read a project name from pypi_url '{package.pypi_url}'"))
+    pypi_facts = name and _attempt(result, f"PyPI {name}", lambda: pypi.fetch(name, client))
+    result.calls, result.not_modified = client.calls, client.not_modified
     with transaction.atomic():
         package = Package.objects.select_for_update().get(pk=package_id)
         changes = Changes(package)
@@ -83,7 +91,8 @@ def refresh_package(package_id: int, *, now: datetime | None = None) -> RefreshR
             _apply_pypi(changes, pypi_facts, now)
         result.changed = sorted(changes.fields)
         served_change = bool(changes.fields - UNSERVED_CHANGES)
-        _record_outcome(package, result, attempted=bool(ref) + bool(name), served_change=served_change, now=now)
+        succeeded = bool(repo_facts or pypi_facts) or not result.errors
+        _record_outcome(package, result, succeeded=succeeded, served_change=served_change, now=now)
         package.save(update_fields=changes.fields - {"versions"} | OUTCOME_FIELDS, touch=served_change)
     return result
 
@@ -92,12 +101,16 @@ def _attempt(result: RefreshResult, label: str, fetch):
     try:
         return fetch()
     except FetchError as error:
-        logger.warning("refresh of package %s: %s: %s", result.package_id, label, error)
-        result.errors.append(f"{label}: {error}")
-        result.retry |= error.transient
-        if isinstance(error, RateLimited):
-            result.retry_after = max(result.retry_after or error.until, error.until)
+        _record_error(result, label, error)
         return None
+
+
+def _record_error(result: RefreshResult, label: str, error: FetchError) -> None:
+    logger.warning("refresh of package %s: %s: %s", result.package_id, label, error)
+    result.errors.append(f"{label}: {error}")
+    result.retry |= error.transient
+    if isinstance(error, RateLimited):
+        result.retry_after = max(result.retry_after or error.until, error.until)
 
 
 class Changes:
@@ -193,9 +206,8 @@ def _save_versions(changes: Changes, facts: pypi.PypiFacts, now: datetime) -> di
     return rows
 
 
-def _record_outcome(package: Package, result: RefreshResult, attempted: int, served_change: bool, now: datetime) -> None:
+def _record_outcome(package: Package, result: RefreshResult, succeeded: bool, served_change: bool, now: datetime) -> None:
     package.last_attempted_at = now
-    succeeded = len(result.errors) < attempted or not attempted
     if succeeded and (served_change or package.last_fetched is None):
         package.last_fetched = now
     if result.errors:

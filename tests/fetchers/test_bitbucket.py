@@ -55,7 +55,18 @@ def test_the_owner_is_the_participant_when_no_commit_names_one(rsps):
     assert facts.last_commit_date is None
 
 
-def test_a_commit_list_of_the_wrong_shape_is_a_bad_response(rsps):
+def test_a_commit_list_of_the_wrong_shape_is_a_failure_of_that_call_only(rsps):
     serve_bitbucket(rsps, commits=[1, 2])
-    with pytest.raises(BadResponse):
-        fetch()
+    facts, _ = fetch()
+    assert list(facts.failures) == ["commits"] and isinstance(facts.failures["commits"], BadResponse)
+    assert (facts.participants, facts.commits_over_52, facts.last_commit_date) == (None, None, None)  # not the owner
+    assert (facts.forks, facts.stars) == (37, 16)
+
+
+def test_a_5xx_on_watchers_loses_only_the_stars(rsps):
+    serve_bitbucket(rsps)
+    rsps.replace("GET", f"{API}/watchers", status=503, body="unavailable")
+    facts, _ = fetch()
+    assert list(facts.failures) == ["watchers"] and "HTTP 503" in str(facts.failures["watchers"])
+    assert facts.stars is None
+    assert (facts.forks, facts.participants[0], facts.commits_over_52) == (37, "Manfre", [0] * 52)

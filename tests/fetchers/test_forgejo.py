@@ -56,3 +56,22 @@ def test_a_self_hosted_gitea_is_reached_at_its_own_api(rsps):
     answer(rsps, f"{api}/commits?{COMMITS_QUERY}", [])
     facts = forgejo.fetch(parse_repo_url("https://git.example.org/owner/repo", "forgejo"), HttpClient(), NOW)
     assert (facts.archived, facts.stars, facts.commit_count, facts.last_commit_date) == (True, None, None, None)
+
+
+def test_an_empty_repository_is_read_without_asking_for_its_commits(rsps):
+    answer(rsps, API, {**REPOSITORY, "empty": True})
+    answer(rsps, f"{API}/commits?{COMMITS_QUERY}", {"message": "Git Repository is empty."}, status=409)
+    client = HttpClient()
+    facts = forgejo.fetch(parse_repo_url("https://codeberg.org/forgejo-contrib/django-forgejo"), client, NOW)
+    assert client.calls == 1 and not facts.failures
+    assert (facts.stars, facts.forks, facts.description) == (12, 4, "Django helpers for Forgejo")
+    assert (facts.commits_over_52, facts.commit_count, facts.participants) == (None, None, None)
+
+
+def test_a_5xx_on_commits_loses_only_the_commit_facts(rsps):
+    answer(rsps, API, REPOSITORY)
+    answer(rsps, f"{API}/commits?{COMMITS_QUERY}", status=500, text="oops")
+    facts = forgejo.fetch(parse_repo_url("https://codeberg.org/forgejo-contrib/django-forgejo"), HttpClient(), NOW)
+    assert list(facts.failures) == ["commits"] and "HTTP 500" in str(facts.failures["commits"])
+    assert (facts.commits_over_52, facts.commit_count, facts.participants, facts.last_commit_date) == (None,) * 4
+    assert (facts.stars, facts.forks, facts.archived) == (12, 4, False)

@@ -5,7 +5,7 @@ import pytest
 from responses import matchers
 
 from fetchers import github
-from fetchers.errors import HttpError, NotFound
+from fetchers.errors import BadResponse, HttpError, NotFound
 from fetchers.http import HttpClient
 from fetchers.repourl import parse_repo_url
 
@@ -57,18 +57,51 @@ def test_a_participation_answer_of_the_wrong_shape_is_ignored(rsps):
     assert fetch()[0].commits_over_52 is None
 
 
-def test_a_too_large_contributor_list_leaves_participants_unknown(rsps):
-    too_large = {"message": "The history or contributor list is too large to list contributors for this repository via the API."}
-    serve_github(rsps, contributors={"body": too_large, "status": 403})
+TOO_LARGE = "The history or contributor list is too large to list contributors for this repository via the API."
+
+
+@pytest.mark.parametrize("message", [TOO_LARGE, TOO_LARGE.upper()], ids=["as GitHub writes it", "in another case"])
+def test_a_too_large_contributor_list_leaves_participants_unknown(rsps, message):
+    serve_github(rsps, contributors={"body": {"message": message}, "status": 403})
     facts, _ = fetch()
     assert facts.participants is None
     assert facts.stars == 401 and facts.commits_over_52 == WEEKS
+    assert not facts.failures
 
 
-def test_another_403_on_contributors_is_an_error(rsps):
+def test_another_403_on_contributors_is_a_failure_of_that_call_only(rsps):
     serve_github(rsps, contributors={"body": {"message": "Resource not accessible"}, "status": 403})
-    with pytest.raises(HttpError):
-        fetch()
+    facts, _ = fetch()
+    assert list(facts.failures) == ["contributors"] and isinstance(facts.failures["contributors"], HttpError)
+    assert facts.participants is None
+    assert (facts.stars, facts.commits_over_52, facts.commit_count) == (401, WEEKS, 251)
+
+
+@pytest.mark.parametrize(
+    "label, path, lost",
+    [
+        ("contributors", "contributors", ["participants"]),
+        ("participation", "stats/participation", ["commits_over_52"]),
+        ("commits", "commits", ["last_commit_date", "commit_count"]),
+    ],
+)
+def test_a_5xx_on_a_later_call_loses_only_that_calls_facts(rsps, label, path, lost):
+    serve_github(rsps)
+    rsps.replace("GET", f"{API}/{path}", status=503, body="unavailable")
+    facts, _ = fetch()
+    assert list(facts.failures) == [label] and "HTTP 503" in str(facts.failures[label])
+    assert all(getattr(facts, name) is None for name in lost)
+    kept = {"participants", "commits_over_52", "last_commit_date", "commit_count"} - set(lost)
+    assert all(getattr(facts, name) is not None for name in kept)
+    assert (facts.stars, facts.forks, facts.description) == (401, 85, "Django Enhancement Proposals")
+
+
+def test_a_malformed_commit_list_is_a_failure_of_that_call_only(rsps):
+    serve_github(rsps)
+    rsps.replace("GET", f"{API}/commits", json={"not": "a list"})
+    facts, _ = fetch()
+    assert list(facts.failures) == ["commits"] and isinstance(facts.failures["commits"], BadResponse)
+    assert facts.stars == 401 and facts.commits_over_52 == WEEKS
 
 
 def test_contributors_are_read_from_every_page_without_repeats(rsps):
@@ -89,6 +122,7 @@ def test_an_empty_repository_has_no_commit_facts(rsps):
     rsps.replace("GET", f"{API}/commits", json={"message": "Git Repository is empty."}, status=409)
     facts, _ = fetch()
     assert (facts.participants, facts.last_commit_date, facts.commit_count) == (None, None, None)
+    assert not facts.failures
 
 
 def test_a_missing_repository_is_not_found(rsps):

@@ -8,7 +8,7 @@ from fetchers.errors import NotFound
 from fetchers.http import HttpClient
 from fetchers.repourl import parse_repo_url
 
-from .helpers import NOW, answer, replay
+from .helpers import NOW, answer, interaction, replay
 
 pytestmark = pytest.mark.django_db
 PROJECT = "https://gitlab.com/api/v4/projects/lansharkconsulting%2Fdjango%2Fdjango-encrypted-model-fields"
@@ -79,3 +79,31 @@ def test_a_self_hosted_subgroup_project_uses_its_own_api_without_the_token(rsps,
     assert (facts.stars, facts.forks, facts.participants, facts.description) == (2, 1, ["Ann"], "")
     assert facts.commits_over_52[51] == 1
     assert all("Authorization" not in call.request.headers for call in rsps.calls)
+
+
+def test_a_404_on_contributors_of_an_existing_project_loses_only_the_participants(rsps):
+    serve_gitlab(rsps)
+    rsps.replace("GET", f"{REPOSITORY}/contributors", status=404, json={"message": "404 Not Found"})
+    facts, _ = fetch()
+    assert list(facts.failures) == ["contributors"] and isinstance(facts.failures["contributors"], NotFound)
+    assert facts.participants is None
+    assert (facts.stars, facts.forks, facts.default_branch) == (33, 25, "develop")
+    assert facts.description.startswith("A set of fields")
+    assert facts.last_commit_date == datetime(2022, 7, 12, 13, 28, 12, tzinfo=UTC)
+
+
+def test_a_5xx_on_commits_loses_only_the_commit_facts(rsps):
+    serve_gitlab(rsps)
+    rsps.replace("GET", f"{REPOSITORY}/commits", status=502, body="bad gateway")
+    facts, _ = fetch()
+    assert list(facts.failures) == ["commits"] and "HTTP 502" in str(facts.failures["commits"])
+    assert (facts.commits_over_52, facts.last_commit_date) == (None, None)
+    assert (facts.stars, len(facts.participants)) == (33, 14)
+
+
+def test_an_empty_project_is_read_with_one_call(rsps):
+    project = interaction("gitlab_fetch_metadata.json", 0)["json"] | {"empty_repo": True, "default_branch": None}
+    answer(rsps, PROJECT, project)
+    facts, client = fetch()
+    assert client.calls == 1 and not facts.failures
+    assert (facts.stars, facts.forks, facts.participants, facts.last_commit_date) == (33, 25, None, None)

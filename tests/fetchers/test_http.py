@@ -163,6 +163,24 @@ def test_the_block_is_lifted_by_the_next_normal_answer(rsps, monkeypatch):
     assert error.value.until.timestamp() - clock[0] == 60  # back to one minute
 
 
+SECONDARY_LIMIT = {
+    "message": "You have exceeded a secondary rate limit. Please wait a few minutes before you try again.",
+    "documentation_url": "https://docs.github.com/rest/overview/rate-limits-for-the-rest-api#about-secondary-rate-limits",
+}
+
+
+@pytest.mark.parametrize("body", [{"json": SECONDARY_LIMIT}, {"body": "You have exceeded a Secondary Rate Limit."}], ids=["json", "text"])
+def test_a_403_for_a_secondary_rate_limit_blocks_the_host_for_a_minute(rsps, monkeypatch, body):
+    rsps.add("GET", URL, status=403, **body)
+    monkeypatch.setattr("fetchers.ratelimit.time.time", lambda: 1_000_000.0)
+    with pytest.raises(RateLimited) as error:
+        HttpClient().get_json(URL)
+    assert error.value.until.timestamp() == 1_000_060.0 and error.value.transient
+    with pytest.raises(RateLimited):  # blocked: not even sent
+        HttpClient().get_json("https://api.example.org/other")
+    assert len(rsps.calls) == 1
+
+
 def test_a_plain_403_is_an_error_not_a_rate_limit(rsps):
     answer(rsps, URL, {"message": "Forbidden"}, status=403, headers={"X-RateLimit-Remaining": "4000"})
     with pytest.raises(HttpError, match="HTTP 403"):

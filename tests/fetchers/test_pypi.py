@@ -38,6 +38,8 @@ def fetch(rsps, body, name="django-own", status=200):
         ("https://pypi.org/project/Django_Minify.HTML/", "Django_Minify.HTML"),
         ("pypi.org/project/django-minify-html", "django-minify-html"),
         ("https://www.pypi.org/project/django-minify-html", "django-minify-html"),
+        ("http://pypi.python.org/pypi/https://pypi.org/project/django-minify-html/", "django-minify-html"),
+        ("http://pypi.python.org/pypi/https://github.com/x/y", None),
         ("", None),
         ("https://github.com/adamchainz/django-minify-html", None),
         ("https://pypi.org/", None),
@@ -89,16 +91,24 @@ def test_the_licence_expression_wins_and_null_licences_are_normal(rsps):
     assert fetch(rsps, project({"license": "UNKNOWN"}), "django-own3").license is None
 
 
-def test_a_yanked_latest_release_gives_way_to_the_highest_other_one(rsps):
+def test_pypis_own_latest_version_is_kept_even_when_yanked(rsps):
+    releases = {"1.0": files("2023-01-01T00:00:00Z", yanked=True), "1.1": files("2023-06-01T00:00:00Z", yanked=True)}
+    facts = fetch(rsps, project({"version": "1.1", "yanked": True}, releases))
+    assert facts.latest_version == "1.1"  # every release yanked: PyPI still names one
+    assert {r.number: r.yanked for r in facts.releases} == {"1.0": True, "1.1": True}
+
+
+def test_without_a_usable_info_version_the_latest_is_chosen_as_pypi_would(rsps):
     releases = {
         "1.9": files("2023-01-01T00:00:00Z"),
         "1.10": files("2023-06-01T00:00:00Z"),
         "2.0": files("2024-01-01T00:00:00Z", yanked=True),
         "2.1b1": files("2024-02-01T00:00:00Z"),
     }
-    facts = fetch(rsps, project({"version": "2.0", "yanked": True}, releases))
-    assert facts.latest_version == "1.10"  # PEP 440 order, final releases before pre-releases
-    assert {r.number: r.yanked for r in facts.releases} == {"1.9": False, "1.10": False, "2.0": True, "2.1b1": False}
+    facts = fetch(rsps, project({"version": "9.9"}, releases))  # not a listed release
+    assert facts.latest_version == "1.10"  # not yanked first, final before pre-release, PEP 440 order
+    yanked_only = {"1.0": files("2023-01-01T00:00:00Z", yanked=True), "1.1": files("2023-06-01T00:00:00Z", yanked=True)}
+    assert fetch(rsps, project({"version": None}, yanked_only), "django-own2").latest_version == "1.1"
 
 
 def test_invalid_version_strings_are_kept_as_releases_but_never_latest(rsps):

@@ -132,6 +132,10 @@ def rate_limit_403(rsps):
                  json={"message": "API rate limit exceeded"})
 
 
+def secondary_rate_limit(rsps):
+    rsps.replace("GET", GITHUB_API, status=403, json={"message": "You have exceeded a secondary rate limit. Please wait a few minutes."})
+
+
 def truncated(rsps):
     rsps.replace("GET", GITHUB_API, status=200, body='{"full_name": "django/deps", "stargazers_count": 4')
 
@@ -156,6 +160,7 @@ def not_found(rsps):
         (server_error, "HTTP 500", True),
         (too_many_requests, "rate limited by api.github.com", True),
         (rate_limit_403, "rate limited by api.github.com", True),
+        (secondary_rate_limit, "rate limited by api.github.com", True),
         (truncated, "malformed JSON", True),
         (not_json, "malformed JSON", True),
         (not_an_object, "unexpected answer", True),
@@ -259,6 +264,32 @@ def test_a_too_large_contributor_list_keeps_the_participants_and_saves_the_rest(
     assert pkg.repo_watchers == 401 and pkg.commits_over_52 == WEEKS
 
 
+def test_a_failed_later_call_keeps_its_stored_facts_while_the_others_apply(rsps):
+    serve_github(rsps)
+    rsps.replace("GET", f"{GITHUB_API}/contributors", status=503, body="unavailable")
+    pkg = package(pypi_url="", **GOOD)  # the repository half only: it succeeded, partly
+    result = refresh_package(pkg.id, now=NOW)
+    pkg.refresh_from_db()
+    assert pkg.participants == ["kept"]
+    assert (pkg.repo_watchers, pkg.repo_forks, pkg.commits_over_52, pkg.commit_count) == (401, 85, WEEKS, 251)
+    assert pkg.fetch_error.startswith("https://github.com/django/deps: contributors: HTTP 503: GET ")
+    assert (pkg.fetch_error_count, pkg.last_fetched) == (1, NOW)
+    assert not result.ok and result.retry and result.retry_after is None
+
+
+def test_a_rate_limit_on_a_later_call_keeps_what_was_read_and_tells_when_to_retry(rsps):
+    serve_github(rsps)
+    rsps.replace("GET", f"{GITHUB_API}/contributors", status=429, headers={"Retry-After": "30"}, json={})
+    serve_pypi(rsps)
+    pkg = good_package()
+    result = refresh_package(pkg.id, now=NOW)
+    pkg.refresh_from_db()
+    assert pkg.repo_watchers == 401 and pkg.pypi_version == "1.0.0"
+    assert (pkg.participants, pkg.commits_over_52, pkg.commit_count) == (["kept"], [1] * 52, 200)
+    assert [error.split(": ")[1] for error in result.errors] == ["contributors", "participation", "commits"]  # host paused
+    assert result.retry and result.retry_after > datetime.now(UTC) + timedelta(seconds=25)
+
+
 def test_nulls_and_missing_keys_never_blank_a_fact(rsps):
     answer(rsps, GITHUB_API, {"full_name": "django/deps", "description": None, "stargazers_count": None, "forks_count": None})
     answer(rsps, f"{GITHUB_API}/contributors?per_page=100", [])
@@ -319,6 +350,27 @@ def test_an_unsupported_host_is_left_untouched_and_costs_nothing(rsps):
     assert pkg.score == package_score(300, GOOD["last_commit_date"], True, timezone.now())
 
 
+def test_a_double_prefixed_pypi_url_is_fetched(rsps):
+    serve_pypi(rsps)
+    pkg = make_package(pypi_url="http://pypi.python.org/pypi/https://pypi.org/project/django-minify-html/")
+    assert refresh_package(pkg.id, now=NOW).ok
+    pkg.refresh_from_db()
+    assert pkg.pypi_version == "1.0.0"
+
+
+def test_a_pypi_url_naming_no_project_is_a_fetch_error_and_an_empty_one_is_not(rsps):
+    serve_github(rsps)
+    bad = package(pypi_url="https://pypi.org/simple/")
+    result = refresh_package(bad.id, now=NOW)
+    bad.refresh_from_db()
+    assert bad.fetch_error == "PyPI: cannot read a project name from pypi_url 'https://pypi.org/simple/'"
+    assert not result.retry and bad.repo_watchers == 401 and bad.last_fetched == NOW
+    empty = package(slug="empty", repo_url="", pypi_url="")
+    assert refresh_package(empty.id, now=NOW).ok
+    empty.refresh_from_db()
+    assert (empty.fetch_error, empty.fetch_error_count) == ("", 0)
+
+
 def test_the_documentation_url_is_filled_only_when_the_editor_left_it_empty(rsps):
     answer(rsps, PYPI, pypi_answer("django") | {"releases": {}})
     kept = make_package(slug="a", pypi_url="django-minify-html", documentation_url="https://mine.example.org/")
@@ -344,6 +396,19 @@ def test_versions_are_updated_not_duplicated(rsps):
     pkg.refresh_from_db()
     assert {(v.number, v.yanked) for v in pkg.versions.all()} == {("1.0", True), ("1.1", False)}
     assert pkg.pypi_version == "1.1" and "versions" in result.changed and "latest_version" in result.changed
+
+
+@pytest.mark.parametrize("stored_latest", [None, "0.9"], ids=["new package", "older latest version stored"])
+def test_when_every_release_is_yanked_the_latest_version_is_pypis_choice(rsps, stored_latest):
+    yanked = [{"upload_time_iso_8601": "2024-01-01T00:00:00Z", "yanked": True}]
+    answer(rsps, PYPI, {"info": {"version": "1.1", "classifiers": []}, "releases": {"1.0": yanked, "1.1": yanked}})
+    pkg = make_package(pypi_url="django-minify-html")
+    if stored_latest:
+        pkg.latest_version = Version.objects.create(package=pkg, number=stored_latest)
+        pkg.save()
+    refresh_package(pkg.id, now=NOW)
+    pkg.refresh_from_db()
+    assert pkg.pypi_version == "1.1" and pkg.latest_version.yanked
 
 
 def test_a_text_too_long_for_its_column_is_skipped_not_cut(rsps):
