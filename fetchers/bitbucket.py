@@ -14,7 +14,7 @@ from urllib.parse import quote
 from django.conf import settings
 
 from fetchers.activity import summarize
-from fetchers.facts import RepoFacts, count, items, moment, obj, text
+from fetchers.facts import RepoFacts, count, description, items, moment, obj, text
 from fetchers.http import Api, HttpClient
 from fetchers.repourl import RepoRef
 
@@ -36,7 +36,7 @@ def fetch(ref: RepoRef, client: HttpClient, now: datetime) -> RepoFacts:
     owner = text(repo, "owner", "nickname") or text(repo, "owner", "display_name")
     return RepoFacts(
         web_url=text(repo, "links", "html", "href"),
-        description=text(repo, "description"),
+        description=description(repo),
         stars=_total(client, bitbucket, f"{repo_url}/watchers"),
         forks=_total(client, bitbucket, f"{repo_url}/forks"),
         default_branch=branch,

@@ -27,6 +27,13 @@ class BadResponse(FetchError):
     """A body that is not JSON (truncated, HTML error page) or not the shape the API documents."""
 
 
+class TooLarge(BadResponse):
+    """An answer larger than this project accepts: a body over ``FETCH_MAX_BODY_BYTES``, or a fact
+    longer than its documented limit. Trying again soon would bring the same answer."""
+
+    transient = False
+
+
 class RateLimited(FetchError):
     """The host asked us to wait; nothing is sent to it before ``until`` (an aware datetime)."""
 
