@@ -166,8 +166,14 @@ GITHUB_TOKEN = env.str("GITHUB_TOKEN", default="")
 GITLAB_TOKEN = env.str("GITLAB_TOKEN", default="")
 BITBUCKET_TOKEN = env.str("BITBUCKET_TOKEN", default="")
 CODEBERG_TOKEN = env.str("CODEBERG_TOKEN", default="")
+# Seconds an attempt may take to connect, and to wait for each read of an answer; neither past the
+# end of the refresh's time budget (seconds from its start, retries and back-off included).
 FETCH_CONNECT_TIMEOUT = env.float("FETCH_CONNECT_TIMEOUT", default=5.0)
 FETCH_READ_TIMEOUT = env.float("FETCH_READ_TIMEOUT", default=30.0)
+REFRESH_TIME_BUDGET_SECONDS = env.float("REFRESH_TIME_BUDGET_SECONDS", default=60.0)
+# Bytes (decoded) an answer's body may have; a larger one is refused unparsed. PyPI's largest
+# answers for Django packages run to half a megabyte.
+FETCH_MAX_BODY_BYTES = env.int("FETCH_MAX_BODY_BYTES", default=5 * 1024 * 1024)
 
 # Cache: shared by all processes when CACHE_URL names Redis (rate-limit blocks, queued-package
 # markers, the sweep lock); per process otherwise, which suits the single-process embedded set-up.

@@ -15,7 +15,7 @@ from urllib.parse import quote
 from django.conf import settings
 
 from fetchers.activity import CommitSummary, summarize
-from fetchers.facts import RepoFacts, attempt, count, items, moment, obj, text
+from fetchers.facts import RepoFacts, attempt, count, description, items, moment, obj, text
 from fetchers.http import Api, HttpClient
 from fetchers.repourl import RepoRef
 
@@ -36,7 +36,7 @@ def fetch(ref: RepoRef, client: HttpClient, now: datetime) -> RepoFacts:
     repo = obj(client.get_json(bitbucket.url(f"repositories/{ref.path}"), api=bitbucket).data, "a Bitbucket repository")
     repo_url = bitbucket.url(f"repositories/{text(repo, 'full_name') or ref.path}")
     branch = text(repo, "mainbranch", "name")
-    facts = RepoFacts(web_url=text(repo, "links", "html", "href"), description=text(repo, "description"), default_branch=branch)
+    facts = RepoFacts(web_url=text(repo, "links", "html", "href"), description=description(repo), default_branch=branch)
     commits_url = f"{repo_url}/commits/{quote(branch, safe='')}" if branch else f"{repo_url}/commits"
     if activity := attempt(facts, "commits", lambda: _activity(client, bitbucket, commits_url, now)):
         owner = text(repo, "owner", "nickname") or text(repo, "owner", "display_name")

@@ -33,6 +33,13 @@ class BadUrl(FetchError):
     transient = False
 
 
+class TooLarge(BadResponse):
+    """An answer larger than this project accepts: a body over ``FETCH_MAX_BODY_BYTES``, or a fact
+    longer than its documented limit. Trying again soon would bring the same answer."""
+
+    transient = False
+
+
 class RateLimited(FetchError):
     """The host asked us to wait; nothing is sent to it before ``until`` (an aware datetime)."""
 

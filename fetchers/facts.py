@@ -13,9 +13,15 @@ from datetime import UTC, datetime
 from itertools import repeat
 from typing import TypeVar
 
-from fetchers.errors import BadResponse, FetchError
+from fetchers.errors import BadResponse, FetchError, TooLarge
 
 T = TypeVar("T")
+
+# The longest repository description accepted, in characters: what GitHub (350), GitLab (2,000)
+# and Forgejo (2,048) let a maintainer write, so that every real description is kept whole, as
+# djangopackages.org keeps the host's text; a longer one comes from a broken or hostile server
+# and is refused (the column, a TextField, has no limit of its own).
+DESCRIPTION_MAX_CHARS = 2048
 
 
 @dataclass
@@ -61,7 +67,7 @@ def repository_facts(repo: dict, stars_key: str, web_url_key: str = "html_url") 
     of stars and web URL); the later calls' facts are None."""
     return RepoFacts(
         web_url=text(repo, web_url_key),
-        description=text(repo, "description"),
+        description=description(repo),
         stars=count(repo, stars_key),
         forks=count(repo, "forks_count"),
         archived=flag(repo, "archived"),
@@ -83,6 +89,15 @@ def text(data, *path) -> str | None:
     """The string at ``path``, or None."""
     value = dig(data, *path)
     return value if isinstance(value, str) else None
+
+
+def description(repo) -> str | None:
+    """The ``description`` string of a repository object, or None; raises ``TooLarge`` when it is
+    longer than ``DESCRIPTION_MAX_CHARS`` characters."""
+    value = text(repo, "description")
+    if value is not None and len(value) > DESCRIPTION_MAX_CHARS:
+        raise TooLarge(f"description over {DESCRIPTION_MAX_CHARS} characters ({len(value)})")
+    return value
 
 
 def count(data, *path) -> int | None:

@@ -4,7 +4,8 @@ It answers for any repository ``<owner>/<name>`` and any project with recorded r
 (django/deps on GitHub, django-crispy-forms on PyPI) adapted to the name asked for, sends an
 ETag with every answer and a 304 when ``If-None-Match`` matches. ``latency`` delays every
 answer; ``stall`` maps a path fragment to seconds that the first request containing it waits
-(to catch a worker mid-refresh).
+(to catch a worker mid-refresh); ``failing`` maps a path fragment to the status (e.g. 502) that
+every request containing it gets.
 Each request is logged as ``(path, status)``. Serve it with ``FakeUpstream().start()`` and point
 ``GITHUB_API_URL`` at ``.github_url`` and ``PYPI_JSON_URL`` at ``.pypi_url``.
 """
@@ -37,10 +38,10 @@ def stars_of(full_name):
 
 
 class FakeUpstream:
-    """The server; ``requests`` is the log, ``latency``/``stall`` shape its timing."""
+    """The server; ``requests`` is the log, ``latency``/``stall`` shape its timing, ``failing`` its errors."""
 
-    def __init__(self, latency=0.0, stall=None):
-        self.latency, self.stall = latency, dict(stall or {})
+    def __init__(self, latency=0.0, stall=None, failing=None):
+        self.latency, self.stall, self.failing = latency, dict(stall or {}), dict(failing or {})
         self.requests = []
         self.lock = threading.Lock()
         self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
@@ -63,6 +64,9 @@ class FakeUpstream:
 
     def answer(self, path):
         """``(status, body object, extra headers)`` for a GET of ``path`` (without query)."""
+        for fragment, status in self.failing.items():
+            if fragment in path:
+                return status, {"message": "failing on purpose"}, {}
         if m := re.fullmatch(r"/github/repos/([^/]+/[^/]+)", path):
             full = m.group(1)
             return 200, {**REPO, "full_name": full, "html_url": f"https://github.com/{full}", "stargazers_count": stars_of(full)}, {}
