@@ -1,13 +1,14 @@
 """Refresh throughput: N packages through real Celery workers on Redis, against a fake upstream.
 
-    .venv/bin/python benchmarks/refresh.py [--packages 2000] [--latency 0.05] [--workers 1,2,4]
+    .venv/bin/python benchmarks/refresh.py [--packages 2000] [--latency 0.05] [--pools prefork:1,threads:32]
 
 Needs PostgreSQL and Redis on 127.0.0.1 (it creates and drops the database ``djpackages_bench``
-and uses Redis databases 12 and 13). For each worker count it starts
-``celery worker -P prefork -c K``, marks every package due, runs one sweep and times the
-refreshes: packages per minute. It then counts upstream requests per package on a first refresh
-(no stored ETags) and on a second one with nothing changed (all 304s), and the workers' peak
-memory (the sum of every worker process's VmHWM).
+and uses Redis databases 12 and 13). For each pool (``prefork:K`` is ``celery worker -P prefork
+-c K``, ``threads:K`` one process of K threads) it marks every package due, runs one sweep and
+times the refreshes: packages per minute, the worker's CPU time per package (user + system of
+every worker process, from /proc) and its peak memory (the sum of every worker process's VmHWM).
+It then refreshes again with the last pool and nothing changed (all 304s). Each figure is printed
+beside the issue's target.
 """
 import argparse
 import os
@@ -34,25 +35,58 @@ os.environ.update(
 )
 
 
-def peak_memory_kib(pid):
-    """Sum of VmHWM over ``pid`` and its descendants (KiB)."""
-    total, todo = 0, [pid]
+TARGETS = {"first": 1200, "unchanged": 3000, "cpu_ms": 40, "memory_mib": 300}
+TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def _tree(pid):
+    """``pid`` and its descendants."""
+    found, todo = [], [pid]
     while todo:
         current = todo.pop()
+        found.append(current)
+        try:
+            todo += [int(c) for c in Path(f"/proc/{current}/task/{current}/children").read_text().split()]
+        except (FileNotFoundError, ProcessLookupError):
+            pass
+    return found
+
+
+def peak_memory_kib(pid):
+    """Sum of VmHWM over ``pid`` and its descendants (KiB)."""
+    total = 0
+    for current in _tree(pid):
         try:
             status = Path(f"/proc/{current}/status").read_text()
             total += int(next(line.split()[1] for line in status.splitlines() if line.startswith("VmHWM")))
-            todo += [int(c) for c in Path(f"/proc/{current}/task/{current}/children").read_text().split()]
         except (FileNotFoundError, StopIteration, ProcessLookupError):
             pass
     return total
+
+
+def cpu_seconds(pid):
+    """User + system CPU seconds of ``pid`` and its descendants so far."""
+    total = 0
+    for current in _tree(pid):
+        try:
+            fields = Path(f"/proc/{current}/stat").read_text().rsplit(")", 1)[1].split()
+            total += int(fields[11]) + int(fields[12])  # utime, stime
+        except (FileNotFoundError, ProcessLookupError):
+            pass
+    return total / TICKS
+
+
+def versus(value, target, higher_is_better=True):
+    """``value`` with its target and whether it is met."""
+    met = value >= target if higher_is_better else value <= target
+    return f"(target {'≥' if higher_is_better else '≤'}{target}: {'met' if met else 'NOT met'})"
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--packages", type=int, default=2000)
     parser.add_argument("--latency", type=float, default=0.05, help="seconds per upstream answer")
-    parser.add_argument("--workers", default="1,2,4", help="worker process counts to try")
+    parser.add_argument("--pools", default="prefork:1,threads:32", help="worker pools to try, pool:concurrency")
     args = parser.parse_args()
 
     subprocess.run(["psql", "-q", "-h", "127.0.0.1", "-U", "postgres", "-c", f"DROP DATABASE IF EXISTS {DB}", "-c", f"CREATE DATABASE {DB}"], check=True)
@@ -81,7 +115,7 @@ def main():
     os.environ["REFRESH_SWEEP_SIZE"] = str(args.packages)
     print(f"{args.packages} packages, upstream latency {args.latency * 1000:.0f} ms")
 
-    def run(processes, forget_etags):
+    def run(pool, concurrency, forget_etags):
         for number in (12, 13):
             redis.Redis.from_url(f"redis://127.0.0.1:6379/{number}").flushdb()
         Package.objects.update(last_fetched=None, last_attempted_at=None)
@@ -89,29 +123,34 @@ def main():
             StoredResponse.objects.all().delete()
         before = len(upstream.requests)
         worker = subprocess.Popen(
-            [str(Path(sys.executable).with_name("celery")), "-A", "djpackages", "worker", "-P", "prefork",
-             "-c", str(processes), "--without-gossip", "--without-mingle", "--loglevel=WARNING"],
+            [str(Path(sys.executable).with_name("celery")), "-A", "djpackages", "worker", "-P", pool,
+             "-c", str(concurrency), "--without-gossip", "--without-mingle", "--loglevel=WARNING"],
             cwd=ROOT, env=os.environ, start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
         )
-        time.sleep(3)
-        start = time.monotonic()
+        time.sleep(4)
+        start, cpu_before = time.monotonic(), cpu_seconds(worker.pid)
         sweep.delay()
         while Package.objects.filter(last_fetched__isnull=True).exists():
             time.sleep(0.5)
-        elapsed = time.monotonic() - start
-        memory = peak_memory_kib(worker.pid)
+        elapsed, cpu = time.monotonic() - start, cpu_seconds(worker.pid) - cpu_before
+        memory = peak_memory_kib(worker.pid) / 1024
         os.killpg(worker.pid, signal.SIGTERM)
         worker.wait()
         answers = upstream.requests[before:]
-        return elapsed, len(answers), sum(status == 304 for _, status in answers), memory
+        rate, cpu_ms = args.packages / elapsed * 60, cpu / args.packages * 1000
+        return rate, cpu_ms, memory, len(answers), sum(status == 304 for _, status in answers)
 
-    for processes in [int(n) for n in args.workers.split(",")]:
-        elapsed, calls, _, memory = run(processes, forget_etags=True)
-        print(f"{processes} worker process(es): {args.packages / elapsed * 60:8.0f} packages/min "
-              f"({elapsed:.1f} s), {calls / args.packages:.2f} requests/package, peak memory {memory / 1024:.0f} MiB")
-    elapsed, calls, not_modified, memory = run(max(int(n) for n in args.workers.split(",")), forget_etags=False)
-    print(f"second refresh, nothing changed: {calls / args.packages:.2f} requests/package, "
-          f"{not_modified / calls:.0%} answered 304, {args.packages / elapsed * 60:.0f} packages/min")
+    pools = [(spec.split(":")[0], int(spec.split(":")[1])) for spec in args.pools.split(",")]
+    for pool, concurrency in pools:
+        rate, cpu_ms, memory, calls, _ = run(pool, concurrency, forget_etags=True)
+        print(f"{pool}:{concurrency} first refresh: {rate:6.0f} packages/min {versus(rate, TARGETS['first'])}, "
+              f"CPU {cpu_ms:.1f} ms/package {versus(cpu_ms, TARGETS['cpu_ms'], False)}, "
+              f"peak memory {memory:.0f} MiB {versus(memory, TARGETS['memory_mib'], False)}, "
+              f"{calls / args.packages:.2f} requests/package")
+    rate, cpu_ms, memory, calls, not_modified = run(*pools[-1], forget_etags=False)
+    print(f"{pools[-1][0]}:{pools[-1][1]} unchanged refresh: {rate:6.0f} packages/min {versus(rate, TARGETS['unchanged'])}, "
+          f"CPU {cpu_ms:.1f} ms/package {versus(cpu_ms, TARGETS['cpu_ms'], False)}, peak memory {memory:.0f} MiB, "
+          f"{calls / args.packages:.2f} requests/package, {not_modified / max(calls, 1):.0%} answered 304")
     upstream.stop()
 
 

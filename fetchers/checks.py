@@ -1,4 +1,4 @@
-"""System checks of the refresh pipeline's Celery settings (``manage.py check``)."""
+"""System checks of the refresh pipeline's time limits (``manage.py check``)."""
 from django.conf import settings
 from django.core.checks import Warning, register
 
@@ -18,5 +18,21 @@ def visibility_outlasts_tasks(app_configs, **kwargs) -> list[Warning]:
             f"({settings.CELERY_TASK_TIME_LIMIT} s): a refresh still running would be delivered to a second worker.",
             hint="Set CELERY_VISIBILITY_TIMEOUT above the task time limit (the default 600 s is five times the default limit).",
             id="fetchers.W001",
+        )
+    ]
+
+
+@register()
+def tasks_outlast_the_refresh_budget(app_configs, **kwargs) -> list[Warning]:
+    """``fetchers.W002`` when the soft task time limit (seconds) is not longer than a refresh's
+    HTTP time budget: Celery would stop refreshes that are still within their budget."""
+    if settings.CELERY_TASK_SOFT_TIME_LIMIT > settings.REFRESH_TIME_BUDGET_SECONDS:
+        return []
+    return [
+        Warning(
+            f"CELERY_TASK_TIME_LIMIT ({settings.CELERY_TASK_TIME_LIMIT} s, soft limit 30 s earlier) leaves no time beyond "
+            f"REFRESH_TIME_BUDGET_SECONDS ({settings.REFRESH_TIME_BUDGET_SECONDS:g} s): refreshes would be killed mid-way.",
+            hint="Leave CELERY_TASK_TIME_LIMIT unset (the budget plus 60 s) or set it above the budget plus 30 s.",
+            id="fetchers.W002",
         )
     ]

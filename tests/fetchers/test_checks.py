@@ -18,3 +18,11 @@ def test_the_default_timeouts_pass_and_a_broker_less_setup_is_not_checked(settin
     defaults = settings.CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"], settings.CELERY_TASK_TIME_LIMIT
     assert "fetchers.W001" not in _ids(settings, *defaults)
     assert "fetchers.W001" not in _ids(settings, visibility=1, limit=300, broker="memory://")
+
+
+def test_a_task_time_limit_within_the_refresh_budget_is_warned_about(settings):
+    settings.REFRESH_TIME_BUDGET_SECONDS = 60.0
+    settings.CELERY_TASK_SOFT_TIME_LIMIT = 60
+    assert "fetchers.W002" in [message.id for message in run_checks()]
+    settings.CELERY_TASK_SOFT_TIME_LIMIT = 90
+    assert "fetchers.W002" not in [message.id for message in run_checks()]
