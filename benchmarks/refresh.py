@@ -1,10 +1,10 @@
 """Refresh throughput: N packages through real Celery workers on Redis, against a fake upstream.
 
-    .venv/bin/python benchmarks/refresh.py [--packages 2000] [--latency 0.05] [--pools prefork:1,threads:32]
+    .venv/bin/python benchmarks/refresh.py [--packages 2000] [--latency 0.05] [--pools prefork:1,threads:32,threads:16x2]
 
 Needs PostgreSQL and Redis on 127.0.0.1 (it creates and drops the database ``djpackages_bench``
 and uses Redis databases 12 and 13). For each pool (``prefork:K`` is ``celery worker -P prefork
--c K``, ``threads:K`` one process of K threads) it marks every package due, runs one sweep and
+-c K``, ``threads:K`` one process of K threads, ``threads:KxN`` N such processes) it marks every package due, runs one sweep and
 times the refreshes: packages per minute, the worker's CPU time per package (user + system of
 every worker process, from /proc) and its peak memory (the sum of every worker process's VmHWM).
 It then refreshes again with the last pool and nothing changed (all 304s). Each figure is printed
@@ -76,6 +76,12 @@ def cpu_seconds(pid):
     return total / TICKS
 
 
+def args_label(pool):
+    """``threads:16x2`` for 2 processes of 16 threads."""
+    name, concurrency, processes = pool
+    return f"{name}:{concurrency}" + (f"x{processes}" if processes > 1 else "")
+
+
 def versus(value, target, higher_is_better=True):
     """``value`` with its target and whether it is met."""
     met = value >= target if higher_is_better else value <= target
@@ -86,7 +92,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--packages", type=int, default=2000)
     parser.add_argument("--latency", type=float, default=0.05, help="seconds per upstream answer")
-    parser.add_argument("--pools", default="prefork:1,threads:32", help="worker pools to try, pool:concurrency")
+    parser.add_argument("--pools", default="prefork:1,threads:32,threads:16x2", help="worker pools to try, pool:concurrency")
     args = parser.parse_args()
 
     subprocess.run(["psql", "-q", "-h", "127.0.0.1", "-U", "postgres", "-c", f"DROP DATABASE IF EXISTS {DB}", "-c", f"CREATE DATABASE {DB}"], check=True)
@@ -115,40 +121,49 @@ def main():
     os.environ["REFRESH_SWEEP_SIZE"] = str(args.packages)
     print(f"{args.packages} packages, upstream latency {args.latency * 1000:.0f} ms")
 
-    def run(pool, concurrency, forget_etags):
+    def run(pool, concurrency, processes, forget_etags):
         for number in (12, 13):
             redis.Redis.from_url(f"redis://127.0.0.1:6379/{number}").flushdb()
         Package.objects.update(last_fetched=None, last_attempted_at=None)
         if forget_etags:
             StoredResponse.objects.all().delete()
         before = len(upstream.requests)
-        worker = subprocess.Popen(
-            [str(Path(sys.executable).with_name("celery")), "-A", "djpackages", "worker", "-P", pool,
-             "-c", str(concurrency), "--without-gossip", "--without-mingle", "--loglevel=WARNING"],
-            cwd=ROOT, env=os.environ, start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        )
+        workers = [
+            subprocess.Popen(
+                [str(Path(sys.executable).with_name("celery")), "-A", "djpackages", "worker", "-P", pool,
+                 "-c", str(concurrency), "-n", f"bench{n}@%h", "--without-gossip", "--without-mingle", "--loglevel=WARNING"],
+                cwd=ROOT, env=os.environ, start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            )
+            for n in range(processes)
+        ]
         time.sleep(4)
-        start, cpu_before = time.monotonic(), cpu_seconds(worker.pid)
+        start, cpu_before = time.monotonic(), sum(cpu_seconds(w.pid) for w in workers)
         sweep.delay()
         while Package.objects.filter(last_fetched__isnull=True).exists():
             time.sleep(0.5)
-        elapsed, cpu = time.monotonic() - start, cpu_seconds(worker.pid) - cpu_before
-        memory = peak_memory_kib(worker.pid) / 1024
-        os.killpg(worker.pid, signal.SIGTERM)
-        worker.wait()
+        elapsed, cpu = time.monotonic() - start, sum(cpu_seconds(w.pid) for w in workers) - cpu_before
+        memory = sum(peak_memory_kib(w.pid) for w in workers) / 1024
+        for worker in workers:
+            os.killpg(worker.pid, signal.SIGTERM)
+            worker.wait()
         answers = upstream.requests[before:]
         rate, cpu_ms = args.packages / elapsed * 60, cpu / args.packages * 1000
         return rate, cpu_ms, memory, len(answers), sum(status == 304 for _, status in answers)
 
-    pools = [(spec.split(":")[0], int(spec.split(":")[1])) for spec in args.pools.split(",")]
-    for pool, concurrency in pools:
-        rate, cpu_ms, memory, calls, _ = run(pool, concurrency, forget_etags=True)
-        print(f"{pool}:{concurrency} first refresh: {rate:6.0f} packages/min {versus(rate, TARGETS['first'])}, "
+    def parse(spec):  # "threads:16x2" -> ("threads", 16, 2)
+        pool, _, size = spec.partition(":")
+        concurrency, _, processes = size.partition("x")
+        return pool, int(concurrency), int(processes or 1)
+
+    pools = [parse(spec) for spec in args.pools.split(",")]
+    for pool in pools:
+        rate, cpu_ms, memory, calls, _ = run(*pool, forget_etags=True)
+        print(f"{args_label(pool)} first refresh: {rate:6.0f} packages/min {versus(rate, TARGETS['first'])}, "
               f"CPU {cpu_ms:.1f} ms/package {versus(cpu_ms, TARGETS['cpu_ms'], False)}, "
               f"peak memory {memory:.0f} MiB {versus(memory, TARGETS['memory_mib'], False)}, "
               f"{calls / args.packages:.2f} requests/package")
     rate, cpu_ms, memory, calls, not_modified = run(*pools[-1], forget_etags=False)
-    print(f"{pools[-1][0]}:{pools[-1][1]} unchanged refresh: {rate:6.0f} packages/min {versus(rate, TARGETS['unchanged'])}, "
+    print(f"{args_label(pools[-1])} unchanged refresh: {rate:6.0f} packages/min {versus(rate, TARGETS['unchanged'])}, "
           f"CPU {cpu_ms:.1f} ms/package {versus(cpu_ms, TARGETS['cpu_ms'], False)}, peak memory {memory:.0f} MiB, "
           f"{calls / args.packages:.2f} requests/package, {not_modified / max(calls, 1):.0%} answered 304")
     upstream.stop()

@@ -174,6 +174,9 @@ REFRESH_TIME_BUDGET_SECONDS = env.float("REFRESH_TIME_BUDGET_SECONDS", default=6
 # Bytes (decoded) an answer's body may have; a larger one is refused unparsed. PyPI's largest
 # answers for Django packages run to half a megabyte.
 FETCH_MAX_BODY_BYTES = env.int("FETCH_MAX_BODY_BYTES", default=5 * 1024 * 1024)
+# Keep-alive connections a process keeps per upstream host: at least the worker's concurrency
+# (threads), or connections beyond it are closed after each use.
+FETCH_POOL_SIZE = env.int("FETCH_POOL_SIZE", default=32)
 
 # Cache: shared by all processes when CACHE_URL names Redis (rate-limit blocks, queued-package
 # markers, the sweep lock); per process otherwise, which suits the single-process embedded set-up.

@@ -40,6 +40,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
+from urllib.request import getproxies
 
 import requests
 from django.conf import settings
@@ -71,7 +72,7 @@ SHORTEST_TIMEOUT = 0.001  # seconds; urllib3 refuses 0, and an attempt begun thi
 @functools.cache
 def _pools() -> PoolManager:
     """The process's connection pools, shared by every session."""
-    return PoolManager(num_pools=DEFAULT_POOLSIZE, maxsize=DEFAULT_POOLSIZE)
+    return PoolManager(num_pools=DEFAULT_POOLSIZE, maxsize=settings.FETCH_POOL_SIZE)
 
 
 class _PooledAdapter(HTTPAdapter):
@@ -83,6 +84,9 @@ class _PooledAdapter(HTTPAdapter):
 
 def _new_session(retry: Retry) -> requests.Session:
     new = requests.Session()
+    # Proxies from the environment are honoured when set; otherwise requests is spared looking
+    # them (and ~/.netrc) up again on every request.
+    new.trust_env = bool(getproxies())
     new.headers.update({"User-Agent": USER_AGENT, "Accept": "application/json"})
     adapter = _PooledAdapter(max_retries=retry)
     new.mount("https://", adapter)
@@ -281,16 +285,7 @@ class HttpClient:
             raise BadResponse(f"malformed JSON: GET {url}: {error}") from error
         etag, last_modified = response.headers.get("ETag", ""), response.headers.get("Last-Modified", "")
         if etag or last_modified:
-            StoredResponse.objects.update_or_create(
-                url=url,
-                defaults={
-                    "final_url": response.url,
-                    "etag": etag,
-                    "last_modified": last_modified,
-                    "headers": kept,
-                    "body": StoredResponse.pack(body),
-                },
-            )
+            StoredResponse.store(url, final_url=response.url, etag=etag, last_modified=last_modified, headers=kept, body=body)
         return answer
 
 

@@ -29,10 +29,13 @@ class StoredResponse(models.Model):
     def __str__(self):
         return self.url
 
-    @staticmethod
-    def pack(content: bytes) -> bytes:
-        """The stored form of a response body."""
-        return zlib.compress(content)
+    @classmethod
+    def store(cls, url: str, *, body: bytes, **fields) -> None:
+        """Keep ``body`` (raw bytes) and the other ``fields`` as the answer to ``url``, replacing any
+        earlier one, in one statement (an upsert: no read, no transaction of its own)."""
+        row = cls(url=url, body=zlib.compress(body), **fields)
+        update = ["body", "fetched_at", *fields]
+        cls.objects.bulk_create([row], update_conflicts=True, unique_fields=["url"], update_fields=update)
 
     def json(self):
         """The stored answer, parsed."""

@@ -92,9 +92,9 @@ class Processes:
         self.started.append(proc)
         return proc
 
-    def worker(self, concurrency=2, **env):
-        """A prefork worker; returns once it is ready for tasks."""
-        proc = self.start("worker", "-P", "prefork", "-c", str(concurrency), "-n", f"w{len(self.started)}@%h",
+    def worker(self, concurrency=2, pool="prefork", **env):
+        """A worker (``pool``: prefork or threads); returns once it is ready for tasks."""
+        proc = self.start("worker", "-P", pool, "-c", str(concurrency), "-n", f"w{len(self.started)}@%h",
                           "--without-gossip", "--without-mingle", "--without-heartbeat", "--loglevel=INFO", **env)
         wait_for(lambda: "ready." in self.output(proc), what="the worker to be ready")
         return proc

@@ -103,3 +103,35 @@ def test_two_beat_ticks_enqueue_one_sweep_each(celery_processes):
     assert ticks() - 1 <= len(queued) <= ticks() and len(queued) >= 2
     assert {m["headers"]["task"] for m in queued} == {"fetchers.tasks.sweep"}
     assert all(m["headers"]["expires"] for m in queued)  # a sweep left waiting drops instead of piling up
+
+
+def other_host(url):
+    """``url`` by another name of the same server: budgets and rate limits are kept per host name."""
+    return url.replace("127.0.0.1", "localhost")
+
+
+def attempted(ids):
+    return Package.objects.filter(pk__in=ids, last_attempted_at__isnull=False).count() == len(ids)
+
+
+def test_a_hosts_budget_holds_across_the_threads_of_a_worker_and_pauses_only_that_host(celery_processes, upstream):
+    ids = [p.pk for p in make_packages(12)]
+    celery_processes.worker(concurrency=8, pool="threads", RATE_LIMIT_GITHUB="10/hour", PYPI_JSON_URL=other_host(upstream.pypi_url))
+    for pk in ids:
+        celery_processes.call("fetchers.tasks.refresh_package", pk)
+    wait_for(lambda: attempted(ids), what="every package's first attempt")
+    assert upstream.count("/github/") == 10  # 4 calls a package: two packages and a half, then refused unsent
+    assert upstream.count("/pypi/") == 12  # PyPI's budget is its own
+    assert Package.objects.filter(pk__in=ids, latest_version__number=PYPI["info"]["version"]).count() == 12
+
+
+def test_a_rate_limit_answer_pauses_that_host_for_every_thread_and_no_other(celery_processes, upstream):
+    ids = [p.pk for p in make_packages(12)]
+    upstream.failing["/github/"] = 429
+    celery_processes.worker(concurrency=4, pool="threads", PYPI_JSON_URL=other_host(upstream.pypi_url))
+    for pk in ids:
+        celery_processes.call("fetchers.tasks.refresh_package", pk)
+    wait_for(lambda: attempted(ids), what="every package's first attempt")
+    assert upstream.count("/github/") <= 4  # at most the threads that were already waiting for an answer
+    assert upstream.count("/pypi/") == 12
+    assert all("rate limited by" in error for error in Package.objects.filter(pk__in=ids).values_list("fetch_error", flat=True))
