@@ -83,7 +83,7 @@ def args_label(pool):
 
 
 def versus(value, target, higher_is_better=True):
-    """``value`` with its target and whether it is met."""
+    """"(target ≥T: met)" or "(target ≤T: NOT met)": ``target`` and whether ``value`` meets it."""
     met = value >= target if higher_is_better else value <= target
     return f"(target {'≥' if higher_is_better else '≤'}{target}: {'met' if met else 'NOT met'})"
 

@@ -21,8 +21,8 @@ An ``HttpClient`` makes the GETs of one refresh and counts them, within two budg
 - time: ``REFRESH_TIME_BUDGET_SECONDS`` from the client's creation (its deadline). No call is
   sent after it (``FetchError``, transient: "time budget of 60 s spent: GET <url>"); no attempt,
   retries included, connects or waits for an answer past it (``_DeadlineTimeout``); no retry is
-  made whose back-off sleep would reach it. The read timeout bounds each wait for bytes, not a
-  whole body: a server trickling a body is bounded by the body limit and Celery's time limit.
+  made whose back-off sleep would reach it; a body still arriving at the deadline is given up
+  ("time budget of 60 s spent reading the body"), however slowly its bytes trickle in.
 - retries: ``RETRIES`` in all, over every call of the refresh (urllib3 alone counts per call).
 
 How: urllib3 ``Retry`` objects are immutable and each call starts again from the adapter's, and
@@ -35,6 +35,7 @@ by ``session()``, the v4 importer's, which retries per call and has no time budg
 """
 import functools
 import json
+import os
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -43,6 +44,7 @@ from urllib.parse import urlsplit
 from urllib.request import getproxies
 
 import requests
+import urllib3
 from django.conf import settings
 from requests.adapters import DEFAULT_POOLSIZE, HTTPAdapter
 from requests.utils import parse_header_links
@@ -85,8 +87,11 @@ class _PooledAdapter(HTTPAdapter):
 def _new_session(retry: Retry) -> requests.Session:
     new = requests.Session()
     # Proxies from the environment are honoured when set; otherwise requests is spared looking
-    # them (and ~/.netrc) up again on every request.
+    # them (and ~/.netrc) up again on every request, and the CA bundle variables it would read
+    # then are read here once.
     new.trust_env = bool(getproxies())
+    if not new.trust_env:
+        new.verify = os.environ.get("REQUESTS_CA_BUNDLE") or os.environ.get("CURL_CA_BUNDLE") or True
     new.headers.update({"User-Agent": USER_AGENT, "Accept": "application/json"})
     adapter = _PooledAdapter(max_retries=retry)
     new.mount("https://", adapter)
@@ -262,11 +267,29 @@ class HttpClient:
         self.calls += 1
         try:
             with self._session.get(url, headers=headers, timeout=timeout, stream=True) as response:
-                return response, _body(url, response)
-        except requests.RequestException as error:
+                return response, self._body(url, response)
+        except (requests.RequestException, urllib3.exceptions.HTTPError) as error:
             if kind := _timeout_kind(error):
                 raise FetchError(f"{kind}: GET {url}") from error
             raise FetchError(f"connection error: GET {url}: {type(error).__name__}") from error
+
+    def _body(self, url: str, response: requests.Response) -> bytes:
+        """The body of a streamed ``response``, decoded; raises ``TooLarge`` past ``FETCH_MAX_BODY_BYTES``
+        (unread when its Content-Length says so, else once the bytes read pass the limit) and the
+        transient ``FetchError`` "time budget ... spent" when the bytes still come past the deadline
+        (each read takes what has arrived, so a server trickling a body is stopped too)."""
+        limit = settings.FETCH_MAX_BODY_BYTES
+        length = response.headers.get("Content-Length", "")
+        if length.isdigit() and int(length) > limit:
+            raise TooLarge(f"body over {_size(limit)}: GET {url}")
+        body = bytearray()
+        while chunk := response.raw.read1(CHUNK_BYTES, decode_content=True):
+            body += chunk
+            if len(body) > limit:
+                raise TooLarge(f"body over {_size(limit)}: GET {url}")
+            if self._allowance.left() <= 0:
+                raise FetchError(f"time budget of {self.time_budget:g} s spent reading the body: GET {url}")
+        return bytes(body)
 
     @staticmethod
     def _read(url: str, response: requests.Response, body: bytes) -> JsonResponse:
@@ -287,21 +310,6 @@ class HttpClient:
         if etag or last_modified:
             StoredResponse.store(url, final_url=response.url, etag=etag, last_modified=last_modified, headers=kept, body=body)
         return answer
-
-
-def _body(url: str, response: requests.Response) -> bytes:
-    """The body of a streamed ``response``, decoded; raises ``TooLarge`` past ``FETCH_MAX_BODY_BYTES``:
-    unread when its Content-Length says so, else once the bytes read pass the limit."""
-    limit = settings.FETCH_MAX_BODY_BYTES
-    length = response.headers.get("Content-Length", "")
-    if length.isdigit() and int(length) > limit:
-        raise TooLarge(f"body over {_size(limit)}: GET {url}")
-    body = bytearray()
-    for chunk in response.iter_content(CHUNK_BYTES):
-        body += chunk
-        if len(body) > limit:
-            raise TooLarge(f"body over {_size(limit)}: GET {url}")
-    return bytes(body)
 
 
 def _size(count: int) -> str:

@@ -32,7 +32,7 @@ class StoredResponse(models.Model):
     @classmethod
     def store(cls, url: str, *, body: bytes, **fields) -> None:
         """Keep ``body`` (raw bytes) and the other ``fields`` as the answer to ``url``, replacing any
-        earlier one, in one statement (an upsert: no read, no transaction of its own)."""
+        earlier one, in one statement (an upsert: no read first, no row lock held across statements)."""
         row = cls(url=url, body=zlib.compress(body), **fields)
         update = ["body", "fetched_at", *fields]
         cls.objects.bulk_create([row], update_conflicts=True, unique_fields=["url"], update_fields=update)

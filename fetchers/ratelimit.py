@@ -42,8 +42,11 @@ def check(host: str) -> bool:
 
 
 def clear(host: str) -> None:
-    """Forget the block and the count of blocks in a row (the host answered normally)."""
-    cache.delete(_key(host))
+    """Forget the block and the count of blocks in a row (the host answered normally), unless a
+    block still in force was set meanwhile (by another thread or worker whose answer was a rate limit)."""
+    state = cache.get(_key(host))
+    if state is None or state["until"] <= time.time():
+        cache.delete(_key(host))
 
 
 def block(host: str, headers) -> RateLimited:

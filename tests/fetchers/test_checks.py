@@ -11,6 +11,7 @@ def _ids(settings, visibility, limit, broker="redis://127.0.0.1:6379/0"):
 
 def test_a_visibility_timeout_not_longer_than_a_task_may_run_is_warned_about(settings):
     assert "fetchers.W001" in _ids(settings, visibility=300, limit=300)
+    assert "fetchers.W001" in _ids(settings, visibility=200, limit=120)  # a 100 s retry wait + 120 s run
     assert "fetchers.W001" in _ids(settings, visibility=3600, limit=7200)
 
 

@@ -164,6 +164,33 @@ def test_the_block_is_lifted_by_the_next_normal_answer(rsps, monkeypatch):
     assert error.value.until.timestamp() - clock[0] == 60  # back to one minute
 
 
+def test_a_normal_answer_already_in_flight_does_not_lift_a_block_set_meanwhile(rsps, monkeypatch):
+    """Two threads: A's earlier block has ended, A sends; B's answer is a 429 and blocks the host
+    anew; then A's normal answer arrives. The new block stands."""
+    from fetchers import ratelimit
+
+    clock = [1_000_000.0]
+    monkeypatch.setattr("fetchers.ratelimit.time.time", lambda: clock[0])
+    answer(rsps, URL, {}, status=429)
+    with pytest.raises(RateLimited):
+        HttpClient().get_json(URL)
+    clock[0] += 61  # the first block is over
+    real_send = HttpClient._send
+
+    def send_while_another_thread_is_rate_limited(self, url, headers):
+        sent = real_send(self, url, headers)
+        ratelimit.block("api.example.org", {})  # B's 429 lands while A's answer is on its way
+        return sent
+
+    monkeypatch.setattr(HttpClient, "_send", send_while_another_thread_is_rate_limited)
+    rsps.reset()
+    answer(rsps, URL, {"ok": 1})
+    assert HttpClient().get_json(URL).data == {"ok": 1}
+    monkeypatch.setattr(HttpClient, "_send", real_send)
+    with pytest.raises(RateLimited):  # B's block is still in force
+        HttpClient().get_json(URL)
+
+
 SECONDARY_LIMIT = {
     "message": "You have exceeded a secondary rate limit. Please wait a few minutes before you try again.",
     "documentation_url": "https://docs.github.com/rest/overview/rate-limits-for-the-rest-api#about-secondary-rate-limits",

@@ -141,10 +141,11 @@ def test_a_body_over_the_limit_by_its_content_length_is_refused_unread(rsps):
 
 
 class ChunkedServer:
-    """Answers every GET with a chunked body of ``total`` bytes and no Content-Length; ``sent``
-    counts the bytes it could write before the client hung up."""
+    """Answers every GET with a chunked body of ``total`` bytes and no Content-Length, in chunks of
+    ``size`` bytes ``pause`` seconds apart; ``sent`` counts the bytes it could write before the
+    client hung up."""
 
-    def __init__(self, total):
+    def __init__(self, total, size=65536, pause=0.0):
         self.total, self.sent, self.done = total, 0, threading.Event()
         server = self
 
@@ -156,11 +157,13 @@ class ChunkedServer:
                 self.send_header("Content-Type", "application/json")
                 self.send_header("Transfer-Encoding", "chunked")
                 self.end_headers()
-                chunk = b"x" * 65536
+                chunk = b"x" * size
                 try:
                     while server.sent < server.total:
                         self.wfile.write(b"%x\r\n%s\r\n" % (len(chunk), chunk))
+                        self.wfile.flush()
                         server.sent += len(chunk)
+                        time.sleep(pause)
                     self.wfile.write(b"0\r\n\r\n")
                 except (BrokenPipeError, ConnectionResetError):
                     pass
@@ -187,6 +190,16 @@ def test_a_streamed_body_over_the_limit_is_refused_once_the_bytes_read_pass_it(s
             HttpClient().get_json(server.url)
         assert server.done.wait(10)
         assert server.sent < 32 * 2**20  # it stopped reading: the server could not send it all
+
+
+def test_a_body_trickling_in_is_given_up_at_the_deadline(settings):
+    settings.REFRESH_TIME_BUDGET_SECONDS, settings.FETCH_READ_TIMEOUT = 1.0, 5.0
+    with closing(ChunkedServer(total=100, size=1, pause=0.1)) as server:  # 10 s for the whole body
+        started = time.monotonic()
+        with pytest.raises(FetchError, match=f"^time budget of 1 s spent reading the body: GET {server.url}$") as error:
+            HttpClient().get_json(server.url)
+        assert time.monotonic() - started < 2
+        assert error.value.transient
 
 
 def test_a_body_over_the_limit_is_recorded_and_changes_no_stored_fact(rsps, settings):

@@ -51,6 +51,7 @@ def test_refresh_now_without_a_broker_answers_at_once_and_refreshes_in_the_backg
     wait_for(lambda: cache.get(tasks._pending_key(pkg.pk)) is None, timeout=5, what="the marker to be freed")
     response = admin_client.post(url, {"action": "refresh_now", "_selected_action": [pkg.pk]}, follow=True)
     assert "already queued" not in response.content.decode()
+    wait_for(lambda: cache.get(tasks._pending_key(pkg.pk)) is None, timeout=30, what="the second refresh to end")
 
 
 @pytest.mark.django_db(transaction=True)
