@@ -4,7 +4,7 @@ import json
 import jsonschema
 import pytest
 
-from tests.openapi import json_schema, served_schema
+from tests.openapi import FORMATS, json_schema, served_schema
 
 pytestmark = pytest.mark.django_db
 
@@ -42,3 +42,41 @@ def test_every_field_served_as_null_is_nullable_in_the_schema(client, shelf):
         if not jsonschema.Draft202012Validator(json_schema(properties[component][key])).is_valid(None)
     ]
     assert refused == []
+
+
+URL = "https://example.org/docs/"
+
+
+@pytest.mark.parametrize("formats", [False, True], ids=["formats off", "formats on"])
+@pytest.mark.parametrize(
+    "field,value", [("documentation_url", ""), ("documentation_url", None), ("documentation_url", URL), ("repo_url", ""), ("repo_url", URL)]
+)
+def test_a_url_or_nothing_matches_exactly_one_branch_of_its_one_of(client, field, value, formats):
+    declared = served_schema(client)["components"]["schemas"]["Package"]["properties"][field]
+    format_checker = FORMATS if formats else None
+    matching = [branch for branch in declared["oneOf"] if jsonschema.Draft202012Validator(json_schema(branch), format_checker=format_checker).is_valid(value)]
+    assert len(matching) == 1, matching
+    assert jsonschema.Draft202012Validator(json_schema(declared), format_checker=format_checker).is_valid(value)
+
+
+def test_a_url_field_refuses_what_is_no_url_when_formats_are_checked(client):
+    declared = served_schema(client)["components"]["schemas"]["Package"]["properties"]["documentation_url"]
+    assert not jsonschema.Draft202012Validator(json_schema(declared), format_checker=FORMATS).is_valid("no url at all")
+
+
+@pytest.mark.parametrize("kind", ["packages", "grids", "categories"])
+def test_a_lookup_path_parameter_says_id_or_slug(client, kind):
+    parameter = served_schema(client)["paths"][f"/api/v4/{kind}/{{id}}/"]["get"]["parameters"][0]
+    assert parameter["in"] == "path" and "id or slug" in parameter["description"]
+
+
+def test_every_filter_is_described_by_the_filter_itself(client):
+    from grids.filters import GridFilter
+    from packages.filters import PackageFilter
+
+    schema = served_schema(client)
+    for path, filterset in (("/api/v4/packages/", PackageFilter), ("/api/v4/grids/", GridFilter)):
+        parameters = _parameters(schema, path)
+        for name, declared in filterset.base_filters.items():
+            assert parameters[name]["description"].startswith(declared.extra["help_text"]), name
+    assert "Leave blank" not in _parameters(schema, "/api/v4/packages/")["repo_host"]["description"]
