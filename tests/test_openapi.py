@@ -4,7 +4,7 @@ import json
 import jsonschema
 import pytest
 
-from tests.openapi import FORMATS, json_schema, served_schema
+from tests.openapi import FORMATS, json_schema, response_schema, served_schema, validator
 
 pytestmark = pytest.mark.django_db
 
@@ -80,3 +80,83 @@ def test_every_filter_is_described_by_the_filter_itself(client):
         for name, declared in filterset.base_filters.items():
             assert parameters[name]["description"].startswith(declared.extra["help_text"]), name
     assert "Leave blank" not in _parameters(schema, "/api/v4/packages/")["repo_host"]["description"]
+
+
+# Each operation with a path that finds something in the shelf: (operation path, request path).
+OPERATIONS = [
+    ("/api/v4/packages/", "/api/v4/packages/"),
+    ("/api/v4/packages/{id}/", "/api/v4/packages/gh/"),
+    ("/api/v4/grids/", "/api/v4/grids/"),
+    ("/api/v4/grids/{id}/", "/api/v4/grids/web/"),
+    ("/api/v4/categories/", "/api/v4/categories/"),
+    ("/api/v4/categories/{id}/", "/api/v4/categories/apps/"),
+    ("/api/v4/search/", "/api/v4/search/?q=gh"),
+]
+NOT_FOUND = [(operation, operation.replace("{id}", "no-such-thing")) for operation, _ in OPERATIONS if "{id}" in operation]
+BAD_FILTERS = [
+    ("/api/v4/packages/", "/api/v4/packages/?archived=maybe", "archived"),
+    ("/api/v4/packages/", "/api/v4/packages/?ordering=id,", "ordering"),
+    ("/api/v4/packages/", "/api/v4/packages/?category=%00", "category"),
+    ("/api/v4/grids/", "/api/v4/grids/?package=%00", "package"),
+]
+
+
+def _assert_declared(client, operation, response):
+    """The status of ``response`` is declared for ``operation``, and its body is the declared one."""
+    schema = served_schema(client)
+    declared = schema["paths"][operation]["get"]["responses"]
+    assert str(response.status_code) in declared, (operation, response.status_code, sorted(declared))
+    body_schema = response_schema(schema, operation, response.status_code)
+    if body_schema is None:
+        assert response.content == b""
+    else:
+        validator(schema, body_schema, formats=True).validate(json.loads(response.content))
+
+
+@pytest.mark.parametrize("operation,path", NOT_FOUND)
+def test_a_detail_that_does_not_exist_is_a_declared_404(client, shelf, operation, path):
+    response = client.get(path)
+    assert response.status_code == 404
+    _assert_declared(client, operation, response)
+
+
+@pytest.mark.parametrize("operation,path,field", BAD_FILTERS)
+def test_a_bad_filter_is_a_declared_400_whose_body_names_the_field(client, shelf, operation, path, field):
+    response = client.get(path)
+    assert response.status_code == 400 and list(json.loads(response.content)) == [field]
+    _assert_declared(client, operation, response)
+
+
+@pytest.mark.parametrize("operation,filterset", [("/api/v4/packages/", "packages.filters.PackageFilter"), ("/api/v4/grids/", "grids.filters.GridFilter")])
+def test_the_declared_400_body_names_only_filters(client, operation, filterset):
+    from django.utils.module_loading import import_string
+
+    schema = served_schema(client)
+    body = json_schema(response_schema(schema, operation, 400))
+    resolved = schema["components"]["schemas"][body["$ref"].rsplit("/", 1)[1]]
+    assert set(resolved["properties"]) == set(import_string(filterset).base_filters)
+    assert resolved["additionalProperties"] is False and resolved["minProperties"] == 1
+
+
+@pytest.mark.parametrize("operation,path", OPERATIONS)
+def test_conditional_and_unacceptable_requests_get_declared_answers(client, shelf, operation, path):
+    first = client.get(path)
+    assert first.status_code == 200
+    _assert_declared(client, operation, first)
+    not_modified = client.get(path, HTTP_IF_NONE_MATCH=first["ETag"])
+    assert not_modified.status_code == 304
+    _assert_declared(client, operation, not_modified)
+    failed = client.get(path, HTTP_IF_MATCH='"not-the-etag"')
+    assert failed.status_code == 412
+    _assert_declared(client, operation, failed)
+    unacceptable = client.get(path, HTTP_ACCEPT="application/xml")
+    assert unacceptable.status_code == 406
+    _assert_declared(client, operation, unacceptable)
+
+
+@pytest.mark.parametrize("operation", [operation for operation, _ in OPERATIONS])
+def test_answers_with_validators_declare_them(client, operation):
+    responses = served_schema(client)["paths"][operation]["get"]["responses"]
+    for status in ("200", "304"):
+        assert responses[status]["headers"]["ETag"]["required"] is True
+        assert "Last-Modified" in responses[status]["headers"]
