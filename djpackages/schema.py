@@ -7,6 +7,7 @@
   bodiless, from ``djpackages.conditional``; 406 (no renderer for ``Accept``); 404 for a detail
   that does not exist; 400 for a list given a bad filter value, its body naming the parameters;
 - the validators (``ETag``, ``Last-Modified``) on the 200 and the 304;
+- that every query parameter may be empty (``allowEmptyValue``), which means "not given";
 - what a lookup path parameter takes (an id or a slug), and every filter's own ``help_text`` as
   its description, also where the filter's type comes from an ``extend_schema_field``
   (drf-spectacular then leaves the description out).
@@ -72,6 +73,13 @@ class V4AutoSchema(AutoSchema):
                 "minProperties": 1,
             },
         )
+
+    def _get_parameters(self):
+        parameters = super()._get_parameters()
+        for parameter in parameters:
+            if parameter["in"] == "query":
+                parameter["allowEmptyValue"] = True
+        return parameters
 
     def _resolve_path_parameters(self, variables):
         parameters = super()._resolve_path_parameters(variables)
