@@ -75,6 +75,8 @@ class V4DocumentSerializer(serializers.ModelSerializer):
     """
 
     columns = ()
+    # Slugs are served as imported (``import_v4`` keeps them as given), so no slug pattern is promised.
+    slug = serializers.CharField(read_only=True)
 
     def related(self, ids):
         """What the documents of rows ``ids`` need besides their row; nothing by default."""

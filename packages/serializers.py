@@ -29,6 +29,8 @@ class PackageSerializer(V4DocumentSerializer):
     created = V4DateTimeField()
     modified = V4DateTimeField()
     documentation_url = URLOrNoneField()
+    commits_over_52 = serializers.ListField(child=serializers.IntegerField(), read_only=True)
+    participants = serializers.ListField(child=serializers.CharField(), read_only=True)
 
     # The columns the document shows; the other fetched facts are not read for the API.
     columns = (
@@ -60,6 +62,7 @@ class PackageSerializer(V4DocumentSerializer):
             "commits_over_52",
             "participants",
         ]
+        read_only_fields = fields  # a read-only API: every field is served, so every one is required
 
     def related(self, ids):
         """``{package id: [grid id, ...]}`` in the order the package joined its grids (the membership ordering)."""
