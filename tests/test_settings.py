@@ -57,9 +57,9 @@ def _production_environment():
 
 
 def _run(*args, **env):
-    """``manage.py *args`` in a fresh process whose environment is ours (less any DEBUG or
-    SECRET_KEY of our own) with ``env`` on top."""
-    environment = {k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "DEBUG", *SECURITY_VARIABLES)}
+    """``manage.py *args`` in a fresh process whose environment is ours (less any variable these
+    tests set) with ``env`` on top."""
+    environment = {k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "DEBUG", "CONN_HEALTH_CHECKS", *SECURITY_VARIABLES)}
     environment.update(env)
     return subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=environment, capture_output=True, text=True)
 
@@ -100,3 +100,12 @@ def test_the_health_check_is_answered_over_plain_http_when_https_is_enforced(cli
     settings.SECURE_SSL_REDIRECT = True
     assert client.get("/healthz").status_code == 200  # the container health check asks over plain HTTP
     assert client.get("/api/v4/").status_code == 301
+
+
+@pytest.mark.parametrize("given,expected", [(None, True), ("off", False), ("on", True)])
+def test_connection_health_checks_are_on_unless_turned_off(given, expected):
+    env = {"CONN_HEALTH_CHECKS": given} if given else {}
+    code = "from django.conf import settings; print(settings.DATABASES['default']['CONN_HEALTH_CHECKS'])"
+    result = _run("shell", "--no-imports", "-c", code, **env)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == str(expected)
