@@ -6,7 +6,7 @@ from django_celery_beat.models import IntervalSchedule, PeriodicTask
 
 from categories.models import Category
 from packages.models import Package
-from tests.pipeline.conftest import REDIS, wait_for
+from tests.pipeline.conftest import BROKER_DB, REDIS, wait_for
 from tests.upstream import PARTICIPATION, PYPI, stars_of
 
 
@@ -82,7 +82,7 @@ def test_a_sweep_while_the_previous_ones_work_is_running_enqueues_nothing_twice(
     wait_for(lambda: refreshed(ids), what="all refreshes")
     for package in packages:
         assert upstream.count(f"/repos/owner/{package.slug}/contributors") == 1
-    broker = redis.Redis.from_url(f"{REDIS}/15")
+    broker = redis.Redis.from_url(f"{REDIS}/{BROKER_DB}")
     wait_for(lambda: broker.llen(celery_processes.env["CELERY_QUEUE"]) == 0, what="an empty queue")
 
 
@@ -98,7 +98,7 @@ def test_two_beat_ticks_enqueue_one_sweep_each(celery_processes):
     wait_for(lambda: ticks() >= 2, timeout=30, what="two beat ticks")
     celery_processes.kill(beat)
     queue = celery_processes.env["CELERY_QUEUE"]
-    queued = [json.loads(m) for m in redis.Redis.from_url(f"{REDIS}/15").lrange(queue, 0, -1)]
+    queued = [json.loads(m) for m in redis.Redis.from_url(f"{REDIS}/{BROKER_DB}").lrange(queue, 0, -1)]
     assert len(queued) == ticks() >= 2
     assert {m["headers"]["task"] for m in queued} == {"fetchers.tasks.sweep"}
     assert all(m["headers"]["expires"] for m in queued)  # a sweep left waiting drops instead of piling up
