@@ -15,6 +15,7 @@ class CategorySerializer(V4DocumentSerializer):
         model = Category
         list_serializer_class = V4DocumentListSerializer
         fields = ["id", "title", "slug", "description", "title_plural", "show_pypi", "created", "modified"]
+        read_only_fields = fields  # a read-only API: every field is served, so every one is required
 
     def document(self, row, related):
         return {**row, "created": v4_datetime(row["created"]), "modified": v4_datetime(row["modified"])}

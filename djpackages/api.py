@@ -5,11 +5,13 @@
   instances and DRF's per-field machinery;
 - ``link_template``/``v4_datetime``: links by id from one ``reverse()`` per request, and datetimes
   in the configured time zone with their offset;
-- ``V4DateTimeField``: how such a datetime is declared;
+- ``V4DateTimeField``: how such a datetime is declared; ``URLOrEmptyField`` and ``URLOrNoneField``:
+  how a URL that may be missing is;
 - ``V4ReadOnlyViewSet``: read-only viewset with the id-or-slug lookup and a fixed view description.
 """
 from django.http import Http404
 from django.utils import timezone
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers, viewsets
 from rest_framework.reverse import reverse
 from rest_framework.utils.formatting import markup_description
@@ -73,6 +75,8 @@ class V4DocumentSerializer(serializers.ModelSerializer):
     """
 
     columns = ()
+    # Slugs are served as imported (``import_v4`` keeps them as given), so no slug pattern is promised.
+    slug = serializers.CharField(read_only=True)
 
     def related(self, ids):
         """What the documents of rows ``ids`` need besides their row; nothing by default."""
@@ -98,6 +102,29 @@ class V4DateTimeField(serializers.DateTimeField):
 
     def to_representation(self, value):
         return v4_datetime(value)
+
+
+# A URL is never empty, so that "" matches only the branch for "no URL", whether or not a
+# validator checks ``format``.
+URL_SCHEMA = {"type": "string", "format": "uri", "minLength": 1}
+
+
+@extend_schema_field({"oneOf": [URL_SCHEMA, {"type": "string", "maxLength": 0}]})
+class URLOrEmptyField(serializers.CharField):
+    """Read-only URL, ``""`` when there is none."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("read_only", True)
+        super().__init__(**kwargs)
+
+
+@extend_schema_field({"oneOf": [URL_SCHEMA, {"type": "string", "maxLength": 0, "nullable": True}]})
+class URLOrNoneField(URLOrEmptyField):
+    """Read-only URL, ``""`` or null when there is none (null belongs to the second branch only)."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("allow_null", True)
+        super().__init__(**kwargs)
 
 
 class V4ReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):

@@ -20,6 +20,7 @@ class StrictBooleanFilter(django_filters.TypedChoiceFilter):
         super().__init__(*args, **kwargs)
 
 
+@extend_schema_field({"type": "string", "pattern": "^[^\\x00]*$"})
 class IdOrSlugFilter(django_filters.CharFilter):
     """Match a related row by id (ASCII digits) or by slug; ``field_name`` is the relation path.
 

@@ -2,10 +2,11 @@
 from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import RedirectView
-from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView
 from rest_framework.routers import DefaultRouter
 
 from categories.views import CategoryViewSet
+from djpackages.docs import RedocView, SwaggerView
 from djpackages.health import healthz
 from grids.views import GridViewSet
 from packages.views import PackageViewSet
@@ -22,8 +23,8 @@ handler500 = "djpackages.errors.server_error"
 
 urlpatterns = [
     path("api/v4/schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("api/v4/schema/swagger-ui/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
-    path("api/v4/schema/redoc/", SpectacularRedocView.as_view(url_name="schema"), name="redoc"),
+    path("api/v4/schema/swagger-ui/", SwaggerView.as_view(url_name="schema"), name="swagger-ui"),
+    path("api/v4/schema/redoc/", RedocView.as_view(url_name="schema"), name="redoc"),
     path("api/v4/", include(router.urls)),
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),

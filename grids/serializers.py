@@ -22,6 +22,7 @@ class GridSerializer(V4DocumentSerializer):
         model = Grid
         list_serializer_class = V4DocumentListSerializer
         fields = ["id", "title", "slug", "description", "is_locked", "packages", "header", "created", "modified"]
+        read_only_fields = fields  # a read-only API: every field is served, so every one is required
 
     def related(self, ids):
         """``{grid id: [package id, ...]}`` in package title order."""

@@ -1,7 +1,10 @@
 """The v4 Package document."""
 from rest_framework import serializers
 
-from djpackages.api import LINK_MARKER, V4DateTimeField, V4DocumentListSerializer, V4DocumentSerializer, link_template, v4_datetime
+from djpackages.api import (
+    LINK_MARKER, URLOrEmptyField, URLOrNoneField, V4DateTimeField, V4DocumentListSerializer, V4DocumentSerializer, link_template,
+    v4_datetime,
+)
 from packages.models import Package
 
 # The grid memberships (the grids app's GridPackage, reached without importing that app).
@@ -21,9 +24,13 @@ class PackageSerializer(V4DocumentSerializer):
     grids = serializers.HyperlinkedRelatedField(view_name="grid-detail", read_only=True, many=True)
     last_updated = V4DateTimeField(source="last_commit_date", allow_null=True)
     last_fetched = V4DateTimeField(allow_null=True)
+    repo_url = URLOrEmptyField()
     pypi_version = serializers.CharField(read_only=True, allow_null=True)
     created = V4DateTimeField()
     modified = V4DateTimeField()
+    documentation_url = URLOrNoneField()
+    commits_over_52 = serializers.ListField(child=serializers.IntegerField(), read_only=True)
+    participants = serializers.ListField(child=serializers.CharField(), read_only=True)
 
     # The columns the document shows; the other fetched facts are not read for the API.
     columns = (
@@ -55,6 +62,7 @@ class PackageSerializer(V4DocumentSerializer):
             "commits_over_52",
             "participants",
         ]
+        read_only_fields = fields  # a read-only API: every field is served, so every one is required
 
     def related(self, ids):
         """``{package id: [grid id, ...]}`` in the order the package joined its grids (the membership ordering)."""

@@ -31,8 +31,8 @@ class SearchResultSerializer(serializers.ModelSerializer):
     clean_title = EmojiTextField(source="title")
     created = V4DateTimeField()
     modified = V4DateTimeField()
-    last_committed = V4DateTimeField()
-    last_released = V4DateTimeField()
+    last_committed = V4DateTimeField(allow_null=True)
+    last_released = V4DateTimeField(allow_null=True)
 
     class Meta:
         model = SearchEntry

@@ -1,4 +1,5 @@
 """The v4 search endpoint: ``/api/v4/search/?q=…``."""
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, viewsets
 from rest_framework.response import Response
 
@@ -16,6 +17,16 @@ class SearchViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     pagination_class = None
     filter_backends = []
 
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "q",
+                str,
+                description='What to look for: words (each must match), "quoted phrases", -word to leave out. '
+                "Only the first 200 characters count; none gives [].",
+            )
+        ]
+    )
     def list(self, request, *args, **kwargs):
         """``[]`` for an empty or missing ``q``; never an error for odd input."""
         results = search(request.query_params.get("q", ""))

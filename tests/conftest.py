@@ -1,5 +1,6 @@
 """Fixtures shared by the whole suite: the bundled sample of real v4 documents, and a small shelf of packages."""
 import json
+import os
 from datetime import timedelta
 from pathlib import Path
 
@@ -15,6 +16,10 @@ from packages.models import Package, Version
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "sample_data" / "djangopackages-v4"
 UPSTREAM = "https://djangopackages.org"
+# The team's shared folder beside the checkout (DJP_SHARED_DIR overrides where): the real dataset
+# and the conformance checker. CI always has it; tests that need it skip, saying so, without it.
+SHARED = Path(os.environ.get("DJP_SHARED_DIR", ROOT.parent / "shared"))
+DATASET = SHARED / "data" / "djangopackages-v4"
 
 
 def sample_documents(kind="packages"):

@@ -6,16 +6,13 @@ overrides where). CI always has them; a clone without them skips this one test a
 import os
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 from django.core.management import call_command
 
-from tests.conftest import ROOT
+from tests.conftest import DATASET, SHARED
 
-SHARED = Path(os.environ.get("DJP_SHARED_DIR", ROOT.parent / "shared"))
 CHECKER = SHARED / "conformance" / "check_v4.py"
-DATASET = SHARED / "data" / "djangopackages-v4"
 
 
 @pytest.mark.skipif(not CHECKER.exists(), reason=f"no conformance checker at {CHECKER}")

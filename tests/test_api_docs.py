@@ -1,0 +1,27 @@
+"""The documentation pages (the API root, the OpenAPI schema, Swagger UI, ReDoc) answer every read method."""
+import pytest
+from django.test import Client
+
+DOC_PAGES = ["/api/v4/", "/api/v4/schema/", "/api/v4/schema/?format=json", "/api/v4/schema/swagger-ui/", "/api/v4/schema/redoc/"]
+ACCEPTS = [None, "text/html", "application/json", "*/*", "application/xml"]
+
+
+def _send(client, method, path, accept):
+    headers = {"HTTP_ACCEPT": accept} if accept else {}
+    return getattr(client, method)(path, **headers)
+
+
+@pytest.mark.parametrize("accept", ACCEPTS)
+@pytest.mark.parametrize("method", ["options", "head"])
+@pytest.mark.parametrize("path", DOC_PAGES)
+def test_every_documentation_page_answers_options_and_head_without_a_server_error(db, path, method, accept):
+    response = _send(Client(raise_request_exception=False), method, path, accept)
+    assert response.status_code < 500, response.content[:300]
+
+
+@pytest.mark.parametrize("path", ["/api/v4/schema/swagger-ui/", "/api/v4/schema/redoc/"])
+def test_options_on_an_html_documentation_page_lists_its_methods_with_no_body(client, path):
+    response = client.options(path)
+    assert response.status_code == 200
+    assert response["Allow"] == "GET, HEAD, OPTIONS"
+    assert response.content == b""
