@@ -16,7 +16,7 @@ $(VENV)/.installed: pyproject.toml
 
 run: install
 	$(VENV)/bin/python manage.py migrate --noinput
-	$(VENV)/bin/python manage.py import_v4 $(SAMPLE)
+	$(VENV)/bin/python manage.py import_v4 --if-empty $(SAMPLE)
 	$(VENV)/bin/python manage.py runserver 127.0.0.1:$(PORT)
 
 test: install

@@ -62,6 +62,17 @@ def test_it_imports_every_document_with_its_ids_timestamps_and_version(dataset):
     assert list(GridPackage.objects.filter(package=hstore).values_list("grid_id", flat=True)) == [161, 160]
 
 
+def test_if_empty_imports_into_an_empty_database_only_and_keeps_an_editors_edits(dataset):
+    call_command("import_v4", str(dataset), "--if-empty", stdout=io.StringIO())
+    assert Package.objects.count() == len(sample_documents())
+    edited = Package.objects.order_by("pk").first()
+    Package.objects.filter(pk=edited.pk).update(title="Edited by an editor")
+    out = io.StringIO()
+    call_command("import_v4", str(dataset), "--if-empty", stdout=out)
+    assert "nothing imported" in out.getvalue()
+    assert Package.objects.get(pk=edited.pk).title == "Edited by an editor"
+
+
 def test_linked_grids_and_categories_become_placeholders(dataset):
     run_import(dataset)
     assert sorted(Category.objects.values_list("pk", flat=True)) == [1, 2, 3, 4]

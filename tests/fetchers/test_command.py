@@ -35,6 +35,13 @@ def test_it_prints_the_changed_fields_and_the_calls_of_each_package(deps):
     assert "repo_watchers" in out and out.rstrip().endswith("; 5 HTTP calls, 0 answered 304")
 
 
+def test_a_package_may_be_named_by_its_id_as_in_the_api(deps):
+    out, _, failure = run(str(deps.pk), str(deps.pk + 1000))
+    assert failure == "1 of 2 package(s) failed"
+    assert out.startswith(f"{deps.pk}: classifiers, ")
+    assert f"{deps.pk + 1000}: no such package" in out
+
+
 def test_an_unchanged_package_costs_only_304s(deps, rsps):
     run("deps")
     rsps.reset()

@@ -1,9 +1,12 @@
-"""``manage.py import_v4 SOURCE``: import v4 documents from a folder or a live v4 API."""
+"""``manage.py import_v4 SOURCE [--if-empty]``: import v4 documents from a folder or a live v4 API."""
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
 from fetchers.v4import import InvalidDocument, import_document, reset_id_sequences
 from fetchers.v4source import KINDS, SourceError, open_source
+from categories.models import Category
+from grids.models import Grid
+from packages.models import Package
 from search.index import rebuild
 
 
@@ -18,8 +21,15 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("source", help="a folder, or the base URL of a v4 API")
+        parser.add_argument(
+            "--if-empty", action="store_true",
+            help="import only into a database that holds no package, category or grid yet (what `make run` does)",
+        )
 
-    def handle(self, source, **options):
+    def handle(self, source, if_empty=False, **options):
+        if if_empty and (Package.objects.exists() or Category.objects.exists() or Grid.objects.exists()):
+            self.stdout.write("the database already holds data: nothing imported (edits are kept)")
+            return
         try:
             src = open_source(source)
             tally = {kind: {"created": 0, "updated": 0, "unchanged": 0, "skipped": 0} for kind in KINDS}
