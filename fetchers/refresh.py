@@ -14,8 +14,9 @@ the Version rows, ``last_fetched``, ``last_attempted_at`` and the ``fetch_error`
 saved without touching it. ``last_fetched`` (served) moves only when a refresh brought a change
 a document shows, or on the first successful refresh (one where a half returned facts): a
 refresh answered by 304s, one that found the same values, and a failed one change no served
-byte, so every ETag and cached answer stays valid. ``last_attempted_at`` (not served) records every attempt. The save is what updates the
-package's score and search entry (the search app's post-save handler).
+byte, so every ETag and cached answer stays valid. ``last_attempted_at`` (not served) records
+every attempt. The save is what updates the package's score and search entry (the search app's
+post-save handler).
 """
 import logging
 from dataclasses import dataclass, field
