@@ -1,7 +1,7 @@
 """The Category model."""
 from django.db import models
 
-from djpackages.timestamps import TimeStampedModel
+from core.timestamps import TimeStampedModel
 
 
 class Category(TimeStampedModel):

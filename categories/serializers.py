@@ -1,6 +1,6 @@
 """The v4 Category document."""
 from categories.models import Category
-from djpackages.api import V4DateTimeField, V4DocumentListSerializer, V4DocumentSerializer, v4_datetime
+from core.api import V4DateTimeField, V4DocumentListSerializer, V4DocumentSerializer, v4_datetime
 
 
 class CategorySerializer(V4DocumentSerializer):

@@ -1,7 +1,7 @@
 """The v4 category endpoints: ``/api/v4/categories/`` and ``/api/v4/categories/<id or slug>/``."""
 from categories.models import Category
 from categories.serializers import CategorySerializer
-from djpackages.api import V4ReadOnlyViewSet
+from core.api import V4ReadOnlyViewSet
 
 
 class CategoryViewSet(V4ReadOnlyViewSet):

@@ -50,23 +50,24 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "corsheaders",
+    "core",  # before rest_framework: its rest_framework/api.html overrides DRF's
     "rest_framework",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_celery_beat",
-    "djpackages",
     "categories",
     "packages",
     "grids",
     "search",
     "fetchers",
+    "mirror",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "corsheaders.middleware.CorsMiddleware",
-    "djpackages.conditional.APIResponseCacheMiddleware",
+    "core.conditional.APIResponseCacheMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -82,7 +83,7 @@ WSGI_APPLICATION = "djpackages.wsgi.application"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [BASE_DIR / "djpackages" / "templates"],  # before the apps': overrides DRF's api.html
+        "DIRS": [],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
@@ -139,9 +140,9 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
     # The API is public and read-only: no credentials are read (editors log in to the admin).
     "DEFAULT_AUTHENTICATION_CLASSES": [],
-    "DEFAULT_PAGINATION_CLASS": "djpackages.pagination.V4Pagination",
+    "DEFAULT_PAGINATION_CLASS": "core.pagination.V4Pagination",
     "PAGE_SIZE": 20,
-    "DEFAULT_SCHEMA_CLASS": "djpackages.schema.V4AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "core.schema.V4AutoSchema",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "djpackages API v4",

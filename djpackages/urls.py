@@ -6,8 +6,8 @@ from drf_spectacular.views import SpectacularAPIView
 from rest_framework.routers import DefaultRouter
 
 from categories.views import CategoryViewSet
-from djpackages.docs import RedocView, SwaggerView
-from djpackages.health import healthz
+from core.docs import RedocView, SwaggerView
+from core.health import healthz
 from grids.views import GridViewSet
 from packages.views import PackageViewSet
 from search.views import SearchViewSet
@@ -18,8 +18,8 @@ router.register("search", SearchViewSet, basename="search")
 router.register("grids", GridViewSet, basename="grid")
 router.register("categories", CategoryViewSet, basename="category")
 
-handler404 = "djpackages.errors.not_found"
-handler500 = "djpackages.errors.server_error"
+handler404 = "core.errors.not_found"
+handler500 = "core.errors.server_error"
 
 urlpatterns = [
     path("api/v4/schema/", SpectacularAPIView.as_view(), name="schema"),

@@ -5,4 +5,4 @@ class FetchersConfig(AppConfig):
     name = "fetchers"
 
     def ready(self):
-        from fetchers import checks  # noqa: F401  (registers the system checks)
+        from fetchers import checks, receivers  # noqa: F401  (registers the system checks and signal receivers)

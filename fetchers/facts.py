@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 from itertools import repeat
 from typing import TypeVar
 
-from fetchers.errors import BadResponse, FetchError, TooLarge
+from fetchers.http.errors import BadResponse, FetchError, TooLarge
 
 T = TypeVar("T")
 

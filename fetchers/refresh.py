@@ -26,11 +26,11 @@ from urllib.parse import urlsplit
 from django.db import transaction
 from django.utils import timezone
 
-from fetchers import bitbucket, forgejo, github, gitlab, pypi
-from fetchers.errors import BadUrl, FetchError, RateLimited
+from fetchers.hosts import bitbucket, forgejo, github, gitlab, pypi
+from fetchers.http.errors import BadUrl, FetchError, RateLimited
 from fetchers.facts import RepoFacts
-from fetchers.http import HttpClient
-from fetchers.repourl import RepoRef, parse_repo_url
+from fetchers.http.client import HttpClient
+from packages.repourl import RepoRef, parse_repo_url
 from packages.models import Package, Version
 
 logger = logging.getLogger(__name__)

@@ -12,9 +12,10 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.db.models import F, Q
 
-from fetchers import budget, pypi
+from fetchers.http import budget
+from fetchers.hosts import pypi
 from fetchers.refresh import HOSTS
-from fetchers.repourl import parse_repo_url
+from packages.repourl import parse_repo_url
 from packages.models import Package
 
 # Requests of a typical refresh, as each host module's docstring counts them.

@@ -1,7 +1,7 @@
 """Filters of the grid list (``/api/v4/grids/?package=django-hstore``)."""
 import django_filters
 
-from djpackages.filters import IdOrSlugFilter
+from core.filters import IdOrSlugFilter
 from grids.models import Grid
 
 

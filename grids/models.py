@@ -1,7 +1,7 @@
 """Grid, GridPackage, Feature and Element: a grid compares packages feature by feature."""
 from django.db import models
 
-from djpackages.timestamps import TimeStampedModel
+from core.timestamps import TimeStampedModel
 from packages.models import Package
 
 

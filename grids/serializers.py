@@ -1,7 +1,7 @@
 """The v4 Grid document."""
 from rest_framework import serializers
 
-from djpackages.api import LINK_MARKER, V4DateTimeField, V4DocumentListSerializer, V4DocumentSerializer, link_template, v4_datetime
+from core.api import LINK_MARKER, V4DateTimeField, V4DocumentListSerializer, V4DocumentSerializer, link_template, v4_datetime
 from grids.models import Grid, GridPackage
 
 

@@ -1,7 +1,7 @@
 """The v4 grid endpoints: ``/api/v4/grids/`` and ``/api/v4/grids/<id or slug>/``."""
 from django_filters.rest_framework import DjangoFilterBackend
 
-from djpackages.api import V4ReadOnlyViewSet
+from core.api import V4ReadOnlyViewSet
 from grids.filters import GridFilter
 from grids.models import Grid
 from grids.serializers import GridSerializer

@@ -1,19 +1,27 @@
 """Admin for packages and versions: editors set what a package is; fetched facts are read-only."""
-from django.contrib import admin
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib import admin, messages
 from django.db import models
 
-from packages.models import PUBLIC_HOSTS, Package, RepoHost, Version
+from packages.models import Package, RepoHost, Version
+from packages.repourl import HOST_KINDS
+from packages.signals import refresh_requested
 
 FETCHED_FACTS = [
     "repo_description", "repo_watchers", "repo_forks", "participants", "commits_over_52", "last_commit_date",
     "commit_count", "date_repo_archived", "repo_default_branch", "repo_moved_to", "latest_version", "license",
     "classifiers", "requires_python", "supports_python3", "pypi_downloads", "score",
 ]
-FETCH_STATE = ["last_fetched", "fetch_error", "fetch_error_at", "fetch_error_count", "created", "modified"]
+FETCH_STATE = [
+    "last_fetched", "last_attempted_at", "fetch_error", "fetch_error_at", "fetch_error_count", "next_refresh_due",
+    "created", "modified",
+]
 
 
 class HostFilter(admin.SimpleListFilter):
-    """Filter by repository host kind (explicit ``repo_host`` or the public host in ``repo_url``), or none of them."""
+    """Filter by repository host kind (``Package.repo_kind``), or "other" for a URL no refresh can read."""
 
     title = "repository host"
     parameter_name = "host"
@@ -22,12 +30,10 @@ class HostFilter(admin.SimpleListFilter):
         return [choice for choice in RepoHost.choices if choice[0]] + [("other", "other")]
 
     def queryset(self, request, queryset):
-        if self.value() in PUBLIC_HOSTS:
+        if self.value() in HOST_KINDS:
             return queryset.on_host(self.value())
         if self.value() == "other":
-            for kind in PUBLIC_HOSTS:
-                queryset = queryset.exclude(pk__in=Package.objects.on_host(kind).values("pk"))
-            return queryset
+            return queryset.filter(repo_kind="")
         return queryset
 
 
@@ -42,7 +48,7 @@ class VersionInline(admin.TabularInline):
 
 @admin.register(Package)
 class PackageAdmin(admin.ModelAdmin):
-    """Packages: list with host, stars and fetch state; search by title, slug and repo URL."""
+    """Packages: list with host, stars and fetch state; search by title, slug and repo URL; "Refresh now"."""
 
     list_display = ["title", "category", "repo_hostname", "repo_watchers", "score", "last_fetched", "fetch_error_short"]
     list_filter = ["category", HostFilter, ("date_repo_archived", admin.EmptyFieldListFilter)]
@@ -56,6 +62,7 @@ class PackageAdmin(admin.ModelAdmin):
         ("Fetch state", {"fields": FETCH_STATE}),
     ]
     inlines = [VersionInline]
+    actions = ["refresh_now"]
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     @admin.display(description="repo host", ordering="repo_url")
@@ -65,6 +72,22 @@ class PackageAdmin(admin.ModelAdmin):
     @admin.display(description="last fetch error", ordering="fetch_error_at")
     def fetch_error_short(self, package):
         return package.fetch_error[:80]
+
+    @admin.display(description="next refresh due")
+    def next_refresh_due(self, package):
+        if package.last_attempted_at is None:
+            return "at the next sweep (never refreshed here)"
+        return package.last_attempted_at + timedelta(hours=settings.REFRESH_INTERVAL_HOURS)
+
+    @admin.action(description="Refresh now")
+    def refresh_now(self, request, queryset):
+        """Ask the refresh pipeline to refresh the selected packages and show what it answers."""
+        replies = refresh_requested.send(sender=Package, ids=list(queryset.values_list("pk", flat=True)))
+        if not replies:
+            self.message_user(request, "No refresh pipeline is installed.", messages.ERROR)
+        for _receiver, notes in replies:
+            for level, text in notes:
+                self.message_user(request, text, level)
 
 
 @admin.register(Version)

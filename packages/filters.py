@@ -3,8 +3,8 @@ import django_filters
 from django import forms
 from django_filters.fields import BaseCSVField
 
-from djpackages.filters import IdOrSlugFilter, SinceFilter, StrictBooleanFilter
-from packages.models import PUBLIC_HOSTS, Package
+from core.filters import IdOrSlugFilter, SinceFilter, StrictBooleanFilter
+from packages.models import Package, RepoHost
 
 ORDERINGS = [
     ("id", "id"),
@@ -52,7 +52,7 @@ class PackageFilter(django_filters.FilterSet):
     category = IdOrSlugFilter(field_name="category", help_text="Packages in the category with this id or slug.")
     grid = IdOrSlugFilter(field_name="gridpackage__grid", help_text="Packages in the grid with this id or slug.")
     repo_host = django_filters.ChoiceFilter(
-        choices=[(k, k) for k in PUBLIC_HOSTS],
+        choices=[(kind, kind) for kind in RepoHost.values if kind],
         method="filter_repo_host",
         help_text="Packages whose repository is on a host of this kind: the host an editor set, or else the "
         "public host of the repository URL (github.com, gitlab.com, bitbucket.org, codeberg.org).",

@@ -9,7 +9,8 @@ from django.db import models
 from django.db.models import Q
 
 from categories.models import Category
-from djpackages.timestamps import TimeStampedModel
+from core.timestamps import TimeStampedModel
+from packages.repourl import parse_repo_url
 
 
 class RepoHost(models.TextChoices):
@@ -22,19 +23,15 @@ class RepoHost(models.TextChoices):
     FORGEJO = "forgejo", "Forgejo / Gitea / Codeberg"
 
 
-# The public host of each kind; self-hosted instances are marked by an explicit ``repo_host``.
-PUBLIC_HOSTS = {"github": "github.com", "gitlab": "gitlab.com", "bitbucket": "bitbucket.org", "forgejo": "codeberg.org"}
 
 
 class PackageQuerySet(models.QuerySet):
     """Queries editors and API filters share."""
 
     def on_host(self, kind):
-        """Packages whose repository is on a host of ``kind`` (a ``RepoHost`` value): the explicit
-        ``repo_host``, or no explicit host and ``repo_url`` on that kind's public host."""
-        domain = PUBLIC_HOSTS[kind].replace(".", "[.]")
-        on_public_host = Q(repo_host="", repo_url__iregex=rf"^[a-z+]+://(www[.])?{domain}(/|$)")
-        return self.filter(Q(repo_host=kind) | on_public_host)
+        """Packages whose repository is on a host of ``kind`` (a ``RepoHost`` value), as
+        ``packages.repourl`` reads ``repo_url`` and ``repo_host``."""
+        return self.filter(repo_kind=kind)
 
 
 class Package(TimeStampedModel):
@@ -59,6 +56,13 @@ class Package(TimeStampedModel):
         choices=RepoHost.choices,
         blank=True,
         help_text="Leave blank to detect the host from the URL; set it for self-hosted GitLab or Forgejo/Gitea.",
+    )
+    repo_kind = models.CharField(
+        max_length=20,
+        blank=True,
+        editable=False,
+        db_index=True,
+        help_text="The host kind packages.repourl reads from repo_url and repo_host; blank when unsupported.",
     )
     pypi_url = models.CharField(max_length=255, blank=True, help_text="A PyPI project URL or name.")
     documentation_url = models.URLField(max_length=255, blank=True, null=True)
@@ -112,6 +116,16 @@ class Package(TimeStampedModel):
 
     def __str__(self):
         return self.title
+
+    def save(self, *args, **kwargs):
+        """Save the row, first setting ``repo_kind`` when ``repo_url`` or ``repo_host`` may have changed."""
+        update_fields = kwargs.get("update_fields")
+        if update_fields is None or {"repo_url", "repo_host"} & set(update_fields):
+            ref = parse_repo_url(self.repo_url, self.repo_host)
+            self.repo_kind = ref.kind if ref else ""
+            if update_fields is not None:
+                kwargs["update_fields"] = {*update_fields, "repo_kind"}
+        super().save(*args, **kwargs)
 
     @property
     def pypi_version(self):

@@ -1,7 +1,7 @@
 """The v4 Package document."""
 from rest_framework import serializers
 
-from djpackages.api import (
+from core.api import (
     LINK_MARKER, URLOrEmptyField, URLOrNoneField, V4DateTimeField, V4DocumentListSerializer, V4DocumentSerializer, link_template,
     v4_datetime,
 )

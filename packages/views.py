@@ -1,7 +1,7 @@
 """The v4 package endpoints: ``/api/v4/packages/`` and ``/api/v4/packages/<id or slug>/``."""
 from django_filters.rest_framework import DjangoFilterBackend
 
-from djpackages.api import V4ReadOnlyViewSet
+from core.api import V4ReadOnlyViewSet
 from packages.filters import PackageFilter
 from packages.models import Package
 from packages.serializers import PackageSerializer

@@ -2,7 +2,7 @@
 import emoji
 from rest_framework import serializers
 
-from djpackages.api import V4DateTimeField, v4_datetime
+from core.api import V4DateTimeField, v4_datetime
 from search.models import SearchEntry
 
 

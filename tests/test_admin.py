@@ -14,7 +14,7 @@ MODELS = [m for m in admin.site._registry if m._meta.app_label in {"categories",
 @pytest.fixture
 def editor_data(sample):
     package = Package.objects.get(pk=1327)
-    Package.objects.filter(pk=1327).update(fetch_error="GitHub answered 502", repo_host="github")
+    Package.objects.filter(pk=1327).update(fetch_error="GitHub answered 502", repo_host="github", repo_kind="github")
     grid = Grid.objects.get(pk=161)
     feature = Feature.objects.create(grid=grid, title="Python 3")
     Element.objects.create(grid_package=GridPackage.objects.get(grid=grid, package=package), feature=feature, text="yes")

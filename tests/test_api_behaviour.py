@@ -112,7 +112,7 @@ def test_bad_limits_and_offsets_fall_back_instead_of_failing(client, catalogue, 
 
 
 def test_limit_is_capped_at_the_maximum_page_size(client, catalogue, settings):
-    from djpackages.pagination import V4Pagination
+    from core.pagination import V4Pagination
 
     assert V4Pagination.max_limit == 1000
     response = client.get("/api/v4/packages/?limit=1001")

@@ -245,7 +245,7 @@ def test_health_is_503_when_the_broker_is_unreachable(client, settings):
 
 
 def test_health_is_503_when_the_database_fails_and_its_details_go_only_to_the_log(client, monkeypatch, caplog):
-    from djpackages import health
+    from core import health
 
     def broken():
         raise ConnectionError("database db.internal:5432/djpackages is down")

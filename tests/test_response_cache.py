@@ -41,7 +41,7 @@ def test_the_browsable_page_sets_no_cookie_so_it_is_cached_too(client, sample):
 def test_answers_that_set_a_cookie_are_not_cached(client, sample):
     from django.http import HttpResponse
 
-    from djpackages.conditional import _cacheable
+    from core.conditional import _cacheable
 
     response = HttpResponse(b"{}")
     response.set_cookie("csrftoken", "x")

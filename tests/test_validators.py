@@ -8,7 +8,7 @@ from django.db import connection, connections
 from django.utils import timezone
 
 from categories.models import Category
-from djpackages.models import LIST_SHARDS
+from core.models import LIST_SHARDS
 from fetchers.models import StoredResponse
 from fetchers.refresh import refresh_package
 from grids.models import Grid, GridPackage
@@ -207,8 +207,8 @@ def test_last_modified_is_the_time_of_the_documents_own_last_change(client, shel
 
 
 def test_every_document_gets_a_validator_when_the_triggers_are_installed(shelf):
-    from djpackages import triggers
-    from djpackages.models import Validator
+    from core import triggers
+    from core.models import Validator
 
     Validator.objects.all().delete()
     triggers.install()

@@ -3,10 +3,10 @@ from datetime import UTC, datetime
 
 import pytest
 
-from fetchers import bitbucket
-from fetchers.errors import BadResponse
-from fetchers.http import HttpClient
-from fetchers.repourl import parse_repo_url
+from fetchers.hosts import bitbucket
+from fetchers.http.errors import BadResponse
+from fetchers.http.client import HttpClient
+from packages.repourl import parse_repo_url
 
 from .helpers import NOW, answer, replay
 

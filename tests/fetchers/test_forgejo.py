@@ -4,9 +4,9 @@ from datetime import UTC, datetime
 import pytest
 from responses import matchers
 
-from fetchers import forgejo
-from fetchers.http import HttpClient
-from fetchers.repourl import parse_repo_url
+from fetchers.hosts import forgejo
+from fetchers.http.client import HttpClient
+from packages.repourl import parse_repo_url
 
 from .helpers import NOW, answer
 

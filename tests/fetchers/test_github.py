@@ -4,10 +4,10 @@ from datetime import UTC, datetime
 import pytest
 from responses import matchers
 
-from fetchers import github
-from fetchers.errors import BadResponse, HttpError, NotFound
-from fetchers.http import HttpClient
-from fetchers.repourl import parse_repo_url
+from fetchers.hosts import github
+from fetchers.http.errors import BadResponse, HttpError, NotFound
+from fetchers.http.client import HttpClient
+from packages.repourl import parse_repo_url
 
 from .helpers import GITHUB_API as API
 from .helpers import NOW, PARTICIPATION, WEEKS, answer, interaction, replay, serve_github

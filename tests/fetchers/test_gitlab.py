@@ -3,10 +3,10 @@ from datetime import UTC, datetime
 
 import pytest
 
-from fetchers import gitlab
-from fetchers.errors import NotFound
-from fetchers.http import HttpClient
-from fetchers.repourl import parse_repo_url
+from fetchers.hosts import gitlab
+from fetchers.http.errors import NotFound
+from fetchers.http.client import HttpClient
+from packages.repourl import parse_repo_url
 
 from .helpers import NOW, answer, interaction, replay
 

@@ -5,9 +5,9 @@ import pytest
 import requests
 from responses import matchers
 
-from fetchers import http
-from fetchers.errors import BadResponse, FetchError, HttpError, NotFound, RateLimited
-from fetchers.http import Api, HttpClient
+from fetchers.http import client as http
+from fetchers.http.errors import BadResponse, FetchError, HttpError, NotFound, RateLimited
+from fetchers.http.client import Api, HttpClient
 from fetchers.models import StoredResponse
 
 from .helpers import answer
@@ -137,7 +137,7 @@ def test_a_403_with_no_calls_remaining_blocks_until_the_reset_time(rsps):
 def test_a_rate_limit_without_headers_waits_a_minute_then_twice_as_long(rsps, monkeypatch):
     answer(rsps, URL, {}, status=429)
     clock = [1_000_000.0]
-    monkeypatch.setattr("fetchers.ratelimit.time.time", lambda: clock[0])
+    monkeypatch.setattr("fetchers.http.ratelimit.time.time", lambda: clock[0])
     waits = []
     for _ in range(3):
         with pytest.raises(RateLimited) as error:
@@ -150,7 +150,7 @@ def test_a_rate_limit_without_headers_waits_a_minute_then_twice_as_long(rsps, mo
 def test_the_block_is_lifted_by_the_next_normal_answer(rsps, monkeypatch):
     answer(rsps, URL, {}, status=429)
     clock = [1_000_000.0]
-    monkeypatch.setattr("fetchers.ratelimit.time.time", lambda: clock[0])
+    monkeypatch.setattr("fetchers.http.ratelimit.time.time", lambda: clock[0])
     with pytest.raises(RateLimited):
         HttpClient().get_json(URL)
     clock[0] += 61
@@ -167,10 +167,10 @@ def test_the_block_is_lifted_by_the_next_normal_answer(rsps, monkeypatch):
 def test_a_normal_answer_already_in_flight_does_not_lift_a_block_set_meanwhile(rsps, monkeypatch):
     """Two threads: A's earlier block has ended, A sends; B's answer is a 429 and blocks the host
     anew; then A's normal answer arrives. The new block stands."""
-    from fetchers import ratelimit
+    from fetchers.http.client import ratelimit
 
     clock = [1_000_000.0]
-    monkeypatch.setattr("fetchers.ratelimit.time.time", lambda: clock[0])
+    monkeypatch.setattr("fetchers.http.ratelimit.time.time", lambda: clock[0])
     answer(rsps, URL, {}, status=429)
     with pytest.raises(RateLimited):
         HttpClient().get_json(URL)
@@ -200,7 +200,7 @@ SECONDARY_LIMIT = {
 @pytest.mark.parametrize("body", [{"json": SECONDARY_LIMIT}, {"body": "You have exceeded a Secondary Rate Limit."}], ids=["json", "text"])
 def test_a_403_for_a_secondary_rate_limit_blocks_the_host_for_a_minute(rsps, monkeypatch, body):
     rsps.add("GET", URL, status=403, **body)
-    monkeypatch.setattr("fetchers.ratelimit.time.time", lambda: 1_000_000.0)
+    monkeypatch.setattr("fetchers.http.ratelimit.time.time", lambda: 1_000_000.0)
     with pytest.raises(RateLimited) as error:
         HttpClient().get_json(URL)
     assert error.value.until.timestamp() == 1_000_060.0 and error.value.transient

@@ -12,13 +12,14 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from fetchers import bitbucket, http
-from fetchers.errors import FetchError, HttpError, TooLarge
+from fetchers.hosts import bitbucket
+from fetchers.http import client as http
+from fetchers.http.errors import FetchError, HttpError, TooLarge
 from fetchers.facts import DESCRIPTION_MAX_CHARS
-from fetchers.http import HttpClient
+from fetchers.http.client import HttpClient
 from fetchers.models import StoredResponse
 from fetchers.refresh import refresh_package
-from fetchers.repourl import parse_repo_url
+from packages.repourl import parse_repo_url
 from tests.upstream import FakeUpstream
 
 from .helpers import GITHUB_API, NOW, serve_github

@@ -3,9 +3,9 @@ from datetime import UTC, datetime
 
 import pytest
 
-from fetchers import pypi
-from fetchers.errors import BadResponse, NotFound
-from fetchers.http import HttpClient
+from fetchers.hosts import pypi
+from fetchers.http.errors import BadResponse, NotFound
+from fetchers.http.client import HttpClient
 
 from .helpers import answer, pypi_answer
 

@@ -7,7 +7,8 @@ from django.core.cache import cache
 from django.urls import reverse
 
 from categories.models import Category
-from fetchers import budget, tasks
+from fetchers.http import budget
+from fetchers import tasks
 from packages.models import Package
 from tests.pipeline.conftest import wait_for
 from tests.upstream import FakeUpstream, stars_of

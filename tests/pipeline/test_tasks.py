@@ -12,8 +12,9 @@ from django_celery_beat.models import PeriodicTask
 from kombu.exceptions import OperationalError
 
 from categories.models import Category
-from fetchers import budget, tasks
-from fetchers.errors import RateLimited
+from fetchers.http import budget
+from fetchers import tasks
+from fetchers.http.errors import RateLimited
 from fetchers.refresh import RefreshResult
 from packages.models import Package
 

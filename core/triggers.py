@@ -1,0 +1,188 @@
+"""Database triggers that bump the validators (``core.models.Validator``) of what a write changes.
+
+Each table the API reads has a rule: which validators an inserted, deleted or changed row bumps,
+and which of its columns no answer shows (an UPDATE that changes only those, or changes nothing,
+bumps nothing). Row-level triggers carry the rules out whatever code path wrote. ``install``
+runs after every ``migrate`` (see ``core.apps``) rather than in a migration, because
+SQLite rebuilds a table to alter it and the rebuild drops the table's triggers; it also gives
+every existing document a validator row.
+
+What each rule follows from:
+
+- a package document shows the package's columns, its latest version and its grid memberships
+  (grid ids, in membership order); the package list also filters by category and grid slug;
+- a grid document shows the grid's columns and its packages' ids in package title order; the
+  grid list also filters by package slug;
+- a category document shows the category's columns alone;
+- search answers show the search entries alone.
+"""
+from dataclasses import dataclass, field
+
+from django.apps import apps
+
+from core.models import LIST_SHARDS
+
+VALIDATOR_TABLE = "djpackages_validator"
+NOW = {"postgresql": "clock_timestamp()", "sqlite": "strftime('%Y-%m-%d %H:%M:%f', 'now')"}
+# The list shard a connection bumps: one per PostgreSQL backend, so that concurrent writers
+# rarely share a row; SQLite has one writer at a time.
+SHARD = {"postgresql": f"pg_backend_pid() % {LIST_SHARDS}", "sqlite": "0"}
+
+
+def _upsert(vendor, scope, key):
+    return (
+        f"INSERT INTO {VALIDATOR_TABLE} (scope, key, value, changed_at) VALUES ('{scope}', {key}, 1, {NOW[vendor]}) "
+        f"ON CONFLICT (scope, key) DO UPDATE SET value = {VALIDATOR_TABLE}.value + 1, changed_at = excluded.changed_at;"
+    )
+
+
+@dataclass(frozen=True)
+class Document:
+    """Bump the validator of the document ``scope`` whose id is the row's ``column``."""
+
+    scope: str
+    column: str
+
+    def sql(self, vendor, row):
+        return _upsert(vendor, self.scope, f"{row}.{self.column}")
+
+
+@dataclass(frozen=True)
+class Listing:
+    """Bump a shard of the list ``scope``."""
+
+    scope: str
+
+    def sql(self, vendor, row):
+        return _upsert(vendor, self.scope, SHARD[vendor])
+
+
+@dataclass(frozen=True)
+class GridsOfPackage:
+    """Bump every grid that holds the package whose id is the row's ``column``."""
+
+    column: str
+
+    def sql(self, vendor, row):
+        return (
+            f"UPDATE {VALIDATOR_TABLE} SET value = value + 1, changed_at = {NOW[vendor]} WHERE scope = 'grid' "
+            f"AND key IN (SELECT grid_id FROM grids_gridpackage WHERE package_id = {row}.{self.column});"
+        )
+
+
+@dataclass(frozen=True)
+class Rule:
+    """What a row of ``model`` bumps when inserted, deleted, or updated in a shown column.
+
+    ``unshown``: columns no answer shows; ``moved``: an update bumps for the old row as well
+    (the row may have moved to another parent); ``also``: ``(columns, bumps)`` run in addition
+    when an update changes one of ``columns``.
+    """
+
+    model: str
+    bumps: tuple
+    unshown: frozenset = frozenset()
+    moved: bool = False
+    also: tuple = field(default=())
+
+
+RULES = [
+    Rule(
+        "packages.Package",
+        (Document("package", "id"), Listing("package-list")),
+        # The refresh's bookkeeping; no document shows it.
+        unshown=frozenset({"last_attempted_at", "fetch_error", "fetch_error_at", "fetch_error_count"}),
+        also=((("title", "slug"), (Listing("grid-list"), GridsOfPackage("id"))),),
+    ),
+    Rule("packages.Version", (Document("package", "package_id"), Listing("package-list")),
+         unshown=frozenset({"created", "modified"}), moved=True),
+    Rule("categories.Category", (Document("category", "id"), Listing("category-list")),
+         also=((("slug",), (Listing("package-list"),)),)),
+    Rule("grids.Grid", (Document("grid", "id"), Listing("grid-list")), also=((("slug",), (Listing("package-list"),)),)),
+    Rule(
+        "grids.GridPackage",
+        (Document("grid", "grid_id"), Document("package", "package_id"), Listing("package-list"), Listing("grid-list")),
+        # ``position`` orders a package's grids: a grid document does not show it.
+        unshown=frozenset({"created", "modified", "position"}),
+        moved=True,
+        also=((("position",), (Document("package", "package_id"), Listing("package-list"))),),
+    ),
+    Rule("search.SearchEntry", (Listing("search"),)),
+]
+
+
+def _columns(model, names=None):
+    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    return [f.column for f in fields if (f.name in names if names is not None else True)]
+
+
+def _changed(vendor, columns):
+    if vendor == "postgresql":
+        old = ", ".join(f"OLD.{c}" for c in columns)
+        new = ", ".join(f"NEW.{c}" for c in columns)
+        return f"ROW({old}) IS DISTINCT FROM ROW({new})"
+    return " OR ".join(f"OLD.{c} IS NOT NEW.{c}" for c in columns)
+
+
+def _statements(vendor, bumps, row):
+    return " ".join(bump.sql(vendor, row) for bump in bumps)
+
+
+def _update_cases(vendor, rule, model):
+    """``[(condition, body)]`` for an UPDATE of a row of ``rule``'s table."""
+    shown = [c for c in _columns(model) if c not in {model._meta.get_field(n).column for n in rule.unshown}]
+    body = _statements(vendor, rule.bumps, "NEW") + (" " + _statements(vendor, rule.bumps, "OLD") if rule.moved else "")
+    cases = [(_changed(vendor, shown), body)]
+    for names, bumps in rule.also:
+        cases.append((_changed(vendor, _columns(model, names)), _statements(vendor, bumps, "NEW")))
+    return cases
+
+
+def statements(vendor):
+    """The SQL that (re)creates every rule's triggers and seeds missing document validators; safe to run again."""
+    sql = []
+    for rule in RULES:
+        model = apps.get_model(rule.model)
+        table = model._meta.db_table
+        insert, delete = _statements(vendor, rule.bumps, "NEW"), _statements(vendor, rule.bumps, "OLD")
+        cases = _update_cases(vendor, rule, model)
+        if vendor == "postgresql":
+            updates = " ".join(f"IF {condition} THEN {body} END IF;" for condition, body in cases)
+            truncate = _statements(vendor, [b for b in rule.bumps if isinstance(b, Listing)], "NEW")
+            sql += [
+                f"CREATE OR REPLACE FUNCTION {table}_validate() RETURNS trigger AS $$ BEGIN "
+                f"IF TG_OP = 'INSERT' THEN {insert} ELSIF TG_OP = 'DELETE' THEN {delete} "
+                f"ELSIF TG_OP = 'UPDATE' THEN {updates} ELSE {truncate} END IF; RETURN NULL; END $$ LANGUAGE plpgsql;",
+                f"CREATE OR REPLACE TRIGGER {table}_validate AFTER INSERT OR UPDATE OR DELETE ON {table} "
+                f"FOR EACH ROW EXECUTE FUNCTION {table}_validate();",
+                f"CREATE OR REPLACE TRIGGER {table}_validate_truncate AFTER TRUNCATE ON {table} "
+                f"FOR EACH STATEMENT EXECUTE FUNCTION {table}_validate();",
+            ]
+        elif vendor == "sqlite":
+            triggers = [("insert", "INSERT", "", insert), ("delete", "DELETE", "", delete)] + [
+                (f"update{n}", "UPDATE", f"WHEN {condition}", body) for n, (condition, body) in enumerate(cases)
+            ]
+            for name, event, when, body in triggers:
+                sql += [
+                    f"DROP TRIGGER IF EXISTS {table}_{name}_validate;",
+                    f"CREATE TRIGGER {table}_{name}_validate AFTER {event} ON {table} {when} BEGIN {body} END;",
+                ]
+        else:
+            raise NotImplementedError(f"no validator triggers for {vendor}")
+        sql += [
+            f"INSERT INTO {VALIDATOR_TABLE} (scope, key, value, changed_at) "
+            f"SELECT '{bump.scope}', id, 1, {NOW[vendor]} FROM {table} WHERE true ON CONFLICT (scope, key) DO NOTHING;"
+            for bump in rule.bumps
+            if isinstance(bump, Document) and bump.column == "id"
+        ]
+    return sql
+
+
+def install(using="default", **kwargs):
+    """Make sure every table has its current triggers (a ``post_migrate`` receiver)."""
+    from django.db import connections
+
+    connection = connections[using]
+    with connection.cursor() as cursor:
+        for sql in statements(connection.vendor):
+            cursor.execute(sql)

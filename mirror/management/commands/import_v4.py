@@ -1,0 +1,58 @@
+"""``manage.py import_v4 SOURCE [--if-empty]``: import v4 documents from a folder or a live v4 API."""
+from django.core.management.base import BaseCommand, CommandError
+from tqdm import tqdm
+
+from mirror.importer import InvalidDocument, import_document, reset_id_sequences
+from mirror.source import KINDS, SourceError, open_source
+from categories.models import Category
+from grids.models import Grid
+from packages.models import Package
+from search.index import rebuild
+
+
+class Command(BaseCommand):
+    help = (
+        "Import djangopackages.org v4 documents from a folder laid out as <kind>/<id>.json "
+        "(kinds: categories, grids, packages) or from a v4 API root URL such as "
+        "https://djangopackages.org/api/v4/. Malformed documents, and conflicts (a document whose id "
+        "is another slug's here, or whose slug is another id's), are reported and skipped; "
+        "the command then exits non-zero. The search index is rebuilt when anything changed."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("source", help="a folder, or the base URL of a v4 API")
+        parser.add_argument(
+            "--if-empty", action="store_true",
+            help="import only into a database that holds no package, category or grid yet (what `make run` does)",
+        )
+
+    def handle(self, source, if_empty=False, **options):
+        if if_empty and (Package.objects.exists() or Category.objects.exists() or Grid.objects.exists()):
+            self.stdout.write("the database already holds data: nothing imported (edits are kept)")
+            return
+        try:
+            src = open_source(source)
+            tally = {kind: {"created": 0, "updated": 0, "unchanged": 0, "skipped": 0} for kind in KINDS}
+            for kind in KINDS:
+                progress = tqdm(src.documents(kind), total=src.count(kind), desc=kind, unit="doc", disable=None)
+                for doc in progress:
+                    try:
+                        if doc.error:
+                            raise InvalidDocument(doc.error)
+                        tally[kind][import_document(kind, doc.data)] += 1
+                    except InvalidDocument as err:
+                        tally[kind]["skipped"] += 1
+                        self.stderr.write(f"skipped {doc.name}: {err}")
+        except SourceError as err:
+            raise CommandError(str(err)) from None
+        finally:
+            reset_id_sequences()
+        for kind, counts in tally.items():
+            self.stdout.write(f"{kind}: " + ", ".join(f"{n} {what}" for what, n in counts.items()))
+        if any(counts["created"] or counts["updated"] for counts in tally.values()):
+            # Memberships are written in bulk, without the signals that keep the index in step.
+            packages, grids = rebuild()
+            self.stdout.write(f"search index: {packages} packages, {grids} grids")
+        skipped = sum(counts["skipped"] for counts in tally.values())
+        if skipped:
+            raise CommandError(f"{skipped} document(s) skipped")
