@@ -2,6 +2,8 @@
 
 Every setting has a default that runs the embedded set-up (SQLite in the project folder,
 DEBUG on); production sets ``DATABASE_URL``, ``SECRET_KEY``, ``DEBUG=off`` and ``ALLOWED_HOSTS``.
+Only the process environment is read, never a ``.env`` file: a production file in the project
+folder (docker compose's, from ``.env.production.example``) changes neither ``make run`` nor the tests.
 """
 import os
 import tempfile
@@ -13,10 +15,9 @@ from django.core.exceptions import ImproperlyConfigured
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
-environ.Env.read_env(BASE_DIR / ".env")
 
 DEBUG = env.bool("DEBUG", default=True)
-# Keys that are public (this file, .env.example) and so never a production secret.
+# Keys that are public (this file, .env.production.example) and so never a production secret.
 PLACEHOLDER_SECRET_KEYS = {"django-insecure-dev-only-key-change-me", "change-me-to-a-long-random-string"}
 if DEBUG:
     SECRET_KEY = env.str("SECRET_KEY", default="django-insecure-dev-only-key-change-me")

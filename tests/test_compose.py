@@ -1,4 +1,4 @@
-"""docker-compose.yml, the Dockerfile and .env.example agree with the settings (Docker cannot run here)."""
+"""docker-compose.yml, the Dockerfile and .env.production.example agree with the settings (Docker cannot run here)."""
 import re
 
 import yaml
@@ -30,7 +30,7 @@ def test_app_services_are_configured_only_through_variables_the_settings_read():
     for name in APP:
         assert set(SERVICES[name]["environment"]) <= SETTINGS_VARS, name
         assert SERVICES[name]["env_file"] == ".env"
-    env_example = [line.lstrip("# ").split("=")[0] for line in (ROOT / ".env.example").read_text().splitlines() if "=" in line]
+    env_example = [line.lstrip("# ").split("=")[0] for line in (ROOT / ".env.production.example").read_text().splitlines() if "=" in line]
     assert set(env_example) <= SETTINGS_VARS
 
 
