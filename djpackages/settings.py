@@ -231,7 +231,10 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=600),
     "unacked_restore_throttle": 1,
 }
-CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# The schedule lives in the database (the admin's "Periodic tasks"); beat touches its heartbeat file
+# at every wake-up (at least every 5 s), which compose's health check reads.
+CELERY_BEAT_SCHEDULER = "fetchers.beat:HeartbeatScheduler"
+BEAT_HEARTBEAT_FILE = env.str("BEAT_HEARTBEAT_FILE", default=os.path.join(tempfile.gettempdir(), "djpackages-beat.heartbeat"))
 CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_QUEUE", default="celery")
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 

@@ -7,6 +7,7 @@ from django_celery_beat.models import IntervalSchedule, PeriodicTask
 from categories.models import Category
 from packages.models import Package
 from tests.pipeline.conftest import BROKER_DB, REDIS, wait_for
+from tests.test_compose import beat_health_check
 from tests.upstream import PARTICIPATION, PYPI, stars_of
 
 
@@ -90,13 +91,16 @@ def test_two_beat_ticks_enqueue_one_sweep_each(celery_processes):
     every_two_seconds = IntervalSchedule.objects.create(every=2, period=IntervalSchedule.SECONDS)
     PeriodicTask.objects.exclude(name="Tick test").update(enabled=False)
     PeriodicTask.objects.create(name="Tick test", task="fetchers.tasks.sweep", interval=every_two_seconds, expire_seconds=2)
-    beat = celery_processes.start("beat", "--loglevel=INFO", "-s", str(celery_processes.tmp_path / "beat-schedule"), name="beat")
+    heartbeat = celery_processes.tmp_path / "beat-heartbeat"
+    beat = celery_processes.start("beat", "--loglevel=INFO", "-s", str(celery_processes.tmp_path / "beat-schedule"), name="beat",
+                                  BEAT_HEARTBEAT_FILE=str(heartbeat))
 
     def ticks():
         return celery_processes.output(beat).count("Sending due task Tick test")
 
     broker, queue = redis.Redis.from_url(f"{REDIS}/{BROKER_DB}"), celery_processes.env["CELERY_QUEUE"]
     wait_for(lambda: ticks() >= 2 and broker.llen(queue) >= 2, timeout=30, what="two beat ticks sent")
+    assert beat_health_check(BEAT_HEARTBEAT_FILE=str(heartbeat)).returncode == 0  # compose's check, on this beat
     celery_processes.kill(beat)
     queued = [json.loads(m) for m in broker.lrange(queue, 0, -1)]
     # beat logs a tick just before it sends it: the kill may fall between the two for the last one
