@@ -64,3 +64,11 @@ def test_every_program_and_file_exists(words):
 def test_every_make_target_named_inline_exists():
     named = set(re.findall(r"`(?:[A-Z_]+=\S+ )*make ([a-z-]+)`", README))
     assert named and named <= MAKE_TARGETS
+
+
+def test_every_variable_the_settings_read_is_in_the_configuration_section():
+    read = set(re.findall(r'env(?:\.\w+)?\(\s*"([A-Z_0-9]+)"', (ROOT / "djpackages" / "settings.py").read_text()))
+    section = README.split("## Configuration", 1)[1].split("\n### ", 1)[0]
+    shown = set(re.findall(r"`([A-Z_0-9]+)[`=]", section))
+    shown |= {f"RATE_LIMIT{suffix}" for suffix in re.findall(r"`(_[A-Z]+)`", section)}  # `RATE_LIMIT_GITHUB`, `_GITLAB`, ...
+    assert read - shown == set()
