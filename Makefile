@@ -4,14 +4,16 @@ VENV := .venv
 PORT ?= 8000
 SAMPLE := sample_data/djangopackages-v4
 
-.PHONY: run test install
+.PHONY: run test install lint lock
 
 install: $(VENV)/.installed
 
-$(VENV)/.installed: pyproject.toml
+# The exact versions (and hashes) of requirements-dev.lock (the runtime's and the tests'), then the project itself without resolving again.
+$(VENV)/.installed: pyproject.toml requirements-dev.lock
 	$(PYTHON) -m venv $(VENV)
 	$(VENV)/bin/pip install --quiet --upgrade pip
-	$(VENV)/bin/pip install --quiet -e ".[dev]"
+	$(VENV)/bin/pip install --quiet --require-hashes -r requirements-dev.lock
+	$(VENV)/bin/pip install --quiet --no-deps -e .
 	touch $@
 
 run: install
@@ -21,3 +23,13 @@ run: install
 
 test: install
 	$(VENV)/bin/pytest
+
+lint: install
+	$(VENV)/bin/ruff check .
+
+# Re-pin after changing pyproject.toml's dependencies (needs uv: `pipx install uv`): requirements.lock
+# holds what the image installs, requirements-dev.lock that plus the test tools, at the same versions.
+LOCK := uv pip compile pyproject.toml --generate-hashes --universal --python-version 3.11 --custom-compile-command "make lock"
+lock:
+	$(LOCK) --extra dev -o requirements-dev.lock
+	$(LOCK) -c requirements-dev.lock --no-annotate -o requirements.lock

@@ -281,7 +281,7 @@ def mixed_workload(args):
     print(f"\nmedian of {args.rounds} rounds, wrk -t2 -c{args.connections} {args.duration}s, gunicorn 2 sync workers:")
     for name, _, _, target in MIXED_RUNS:
         runs = results[name]
-        ratios = [run[0] / base[0] for run, base in zip(runs, results["no writes"])]
+        ratios = [run[0] / base[0] for run, base in zip(runs, results["no writes"], strict=True)]
         ratio = statistics.median(ratios)
         verdict = "" if target is None else f"  target {target:.2f}x: {'met' if ratio >= target else 'NOT met'}"
         print(f"  {name:32} {statistics.median(r[0] for r in runs):8.0f} req/s  {ratio:5.2f}x of no writes  "

@@ -44,7 +44,7 @@ class UTCDateTimeField(IsoDateTimeField):
         try:
             return parsed.astimezone(UTC) if parsed is not None else None
         except OverflowError:
-            raise ValidationError("Enter a date/time that falls between the years 1 and 9999 in UTC.", code="invalid")
+            raise ValidationError("Enter a date/time that falls between the years 1 and 9999 in UTC.", code="invalid") from None
 
 
 @extend_schema_field(OpenApiTypes.DATETIME)

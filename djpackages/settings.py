@@ -2,6 +2,8 @@
 
 Every setting has a default that runs the embedded set-up (SQLite in the project folder,
 DEBUG on); production sets ``DATABASE_URL``, ``SECRET_KEY``, ``DEBUG=off`` and ``ALLOWED_HOSTS``.
+Only the process environment is read, never a ``.env`` file: a production file in the project
+folder (docker compose's, from ``.env.production.example``) changes neither ``make run`` nor the tests.
 """
 import os
 import tempfile
@@ -13,10 +15,9 @@ from django.core.exceptions import ImproperlyConfigured
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
-environ.Env.read_env(BASE_DIR / ".env")
 
 DEBUG = env.bool("DEBUG", default=True)
-# Keys that are public (this file, .env.example) and so never a production secret.
+# Keys that are public (this file, .env.production.example) and so never a production secret.
 PLACEHOLDER_SECRET_KEYS = {"django-insecure-dev-only-key-change-me", "change-me-to-a-long-random-string"}
 if DEBUG:
     SECRET_KEY = env.str("SECRET_KEY", default="django-insecure-dev-only-key-change-me")
@@ -231,7 +232,10 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=600),
     "unacked_restore_throttle": 1,
 }
-CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# The schedule lives in the database (the admin's "Periodic tasks"); beat touches its heartbeat file
+# at every wake-up (at least every 5 s), which compose's health check reads.
+CELERY_BEAT_SCHEDULER = "fetchers.beat:HeartbeatScheduler"
+BEAT_HEARTBEAT_FILE = env.str("BEAT_HEARTBEAT_FILE", default=os.path.join(tempfile.gettempdir(), "djpackages-beat.heartbeat"))
 CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_QUEUE", default="celery")
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 

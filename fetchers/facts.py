@@ -142,7 +142,7 @@ def ranked(names: Iterable[str | None], weights: Iterable[int] | None = None) ->
     None when no name is left, so that an empty list never replaces stored participants.
     """
     totals = Counter()
-    for name, weight in zip(names, repeat(1) if weights is None else weights):
+    for name, weight in zip(names, repeat(1) if weights is None else weights, strict=False):
         if isinstance(name, str) and name.strip():
             totals[name.strip()] += weight if isinstance(weight, int) else 0
     return [name for name, _ in totals.most_common()] or None

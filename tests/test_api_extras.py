@@ -232,7 +232,7 @@ def test_health_reports_each_dependency(client, settings):
     settings.CELERY_BROKER_URL = broker
     response = client.get("/healthz")
     assert response.status_code == 200
-    assert json.loads(response.content) == {"status": "ok", "checks": {"database": "ok", "cache": "ok", "broker": "ok"}}
+    assert json.loads(response.content) == {"status": "ok", "checks": {"database": "ok", "migrations": "ok", "cache": "ok", "broker": "ok"}}
 
 
 def test_health_is_503_when_the_broker_is_unreachable(client, settings):
@@ -240,7 +240,7 @@ def test_health_is_503_when_the_broker_is_unreachable(client, settings):
     response = client.get("/healthz")
     body = json.loads(response.content)
     assert response.status_code == 503 and body["status"] == "error"
-    assert body["checks"] == {"database": "ok", "cache": "ok", "broker": "error"}
+    assert body["checks"] == {"database": "ok", "migrations": "ok", "cache": "ok", "broker": "error"}
     assert "6379" not in response.content.decode() and "127.0.0.1" not in response.content.decode()
 
 
@@ -371,3 +371,40 @@ def test_every_ordering_is_served_by_an_index_at_50000_packages(client):
             assert f"package_{field}_order" in plan or (field == "id" and "packages_package_pkey" in plan), plan
             assert "Sort" not in plan.split("Index")[0], plan  # no sort step above the index scan
             assert client.get(f"/api/v4/packages/?ordering={direction}{public}").status_code == 200
+
+
+@pytest.mark.django_db
+def test_health_is_503_when_a_migration_is_not_applied(client):
+    from django.db.migrations.recorder import MigrationRecorder
+
+    from core.health import _latest_migrations
+
+    app, name = next(node for node in sorted(_latest_migrations()) if node[0] == "fetchers")
+    MigrationRecorder.Migration.objects.filter(app=app, name=name).delete()
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    assert json.loads(response.content)["checks"] == {
+        "database": "ok", "migrations": "not applied for 1 app(s): run manage.py migrate", "cache": "ok", "broker": "not used",
+    }
+
+
+def test_health_is_503_on_a_database_that_was_never_migrated(tmp_path):
+    """What the by-hand recipe gave when it skipped ``migrate``: the API a 500, /healthz now a 503."""
+    import os
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+
+    environment = {k: v for k, v in os.environ.items() if k not in ("CACHE_URL", "CELERY_BROKER_URL", "DEBUG")}
+    environment.update(DJANGO_SETTINGS_MODULE="djpackages.settings", DATABASE_URL=f"sqlite:///{tmp_path / 'new.sqlite3'}")
+    script = (
+        "import django, json; django.setup(); from django.test import Client; response = Client().get('/healthz'); "
+        "print(json.dumps([response.status_code, json.loads(response.content)]))"
+    )
+    result = subprocess.run([sys.executable, "-c", script], cwd=ROOT, env=environment, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    status, body = json.loads(result.stdout)
+    assert status == 503 and body["status"] == "error"
+    assert body["checks"]["database"] == "ok"
+    assert body["checks"]["migrations"].startswith("not applied for ") and "run manage.py migrate" in body["checks"]["migrations"]

@@ -81,6 +81,16 @@ def test_linked_grids_and_categories_become_placeholders(dataset):
     assert grid.is_placeholder and grid.title == "Placeholder grid 161" and grid.slug == "placeholder-grid-161"
 
 
+def test_the_summary_counts_the_placeholders_it_created(dataset):
+    out, _, _ = run_import(dataset)
+    grids, categories = Grid.objects.filter(is_placeholder=True).count(), Category.objects.filter(is_placeholder=True).count()
+    assert grids and categories
+    assert f"grids: 0 created, 0 updated, 0 unchanged, 0 skipped, {grids} placeholders created" in out
+    assert f"categories: 0 created, 0 updated, 0 unchanged, 0 skipped, {categories} placeholders created" in out
+    out, _, _ = run_import(dataset)
+    assert "grids: 0 created, 0 updated, 0 unchanged, 0 skipped, 0 placeholders created" in out
+
+
 def test_importing_the_same_source_twice_changes_nothing(dataset):
     run_import(dataset)
     before = snapshot()

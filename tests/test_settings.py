@@ -11,18 +11,19 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def _check(**env):
-    """Run ``manage.py check`` in a fresh process with ``env`` on top of a production-like environment."""
+    """Run ``manage.py check`` in a fresh process (the project's settings, not the suite's) with ``env``
+    on top of a production-like environment."""
     environment = {k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "DEBUG")}
-    environment.update(DEBUG="off", ALLOWED_HOSTS="127.0.0.1", **env)
+    environment.update(DJANGO_SETTINGS_MODULE="djpackages.settings", DEBUG="off", ALLOWED_HOSTS="127.0.0.1", **env)
     return subprocess.run([sys.executable, "manage.py", "check"], cwd=ROOT, env=environment, capture_output=True, text=True)
 
 
 def _env_example_key():
-    line = next(line for line in (ROOT / ".env.example").read_text().splitlines() if line.startswith("SECRET_KEY="))
+    line = next(line for line in (ROOT / ".env.production.example").read_text().splitlines() if line.startswith("SECRET_KEY="))
     return line.removeprefix("SECRET_KEY=")
 
 
-@pytest.mark.parametrize("key", ["", "   ", _env_example_key()], ids=["empty", "blank", ".env.example placeholder"])
+@pytest.mark.parametrize("key", ["", "   ", _env_example_key()], ids=["empty", "blank", ".env.production.example placeholder"])
 def test_an_empty_or_placeholder_secret_key_is_refused_with_debug_off(key):
     result = _check(SECRET_KEY=key)
     assert result.returncode != 0
@@ -57,10 +58,10 @@ def _production_environment():
 
 
 def _run(*args, **env):
-    """``manage.py *args`` in a fresh process whose environment is ours (less any variable these
-    tests set) with ``env`` on top."""
+    """``manage.py *args`` in a fresh process, on the project's settings, whose environment is ours
+    (less any variable these tests set) with ``env`` on top."""
     environment = {k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "DEBUG", "CONN_HEALTH_CHECKS", *SECURITY_VARIABLES)}
-    environment.update(env)
+    environment.update(DJANGO_SETTINGS_MODULE="djpackages.settings", **env)
     return subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=environment, capture_output=True, text=True)
 
 
@@ -76,7 +77,7 @@ def _security_settings(**env):
     code = f"from django.conf import settings; print(repr([getattr(settings, n) for n in {names!r}]))"
     result = _run("shell", "--no-imports", "-c", code, **env)
     assert result.returncode == 0, result.stderr
-    return dict(zip(names, eval(result.stdout)))
+    return dict(zip(names, eval(result.stdout), strict=True))
 
 
 def test_every_security_setting_comes_from_the_environment():

@@ -23,6 +23,8 @@ from tests.upstream import FakeUpstream
 # runs side by side (or a Redis holding other data) set TEST_REDIS_URL / TEST_REDIS_DBS apart.
 REDIS = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379").rstrip("/")
 CACHE_DB, BROKER_DB = (int(n) for n in os.environ.get("TEST_REDIS_DBS", "14,15").split(","))
+# The key that marks a Redis database as the suite's: only an empty database or one holding it is flushed.
+OWNER_KEY = "djpackages-test-suite"
 CELERY = str(Path(sys.executable).with_name("celery"))
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -52,13 +54,28 @@ def upstream():
     server.stop()
 
 
+def claim_redis_database(number):
+    """Empty Redis database ``number`` for a test, and mark it as the suite's (``OWNER_KEY``).
+
+    A database holding keys without that mark was not made by the suite: the test fails, naming it,
+    and the database is left as it is."""
+    client = redis.Redis.from_url(f"{REDIS}/{number}")
+    if client.dbsize() and not client.exists(OWNER_KEY):
+        pytest.fail(
+            f"Redis database {number} at {REDIS} holds {client.dbsize()} key(s) this suite did not write, so it is left "
+            f"alone: set TEST_REDIS_DBS to two free database numbers (cache,broker; now {CACHE_DB},{BROKER_DB})"
+        )
+    client.flushdb()
+    client.set(OWNER_KEY, "the djpackages test suite flushes this database; see tests/pipeline/conftest.py")
+
+
 @pytest.fixture
 def celery_env(transactional_db, upstream):
     """The environment of the Celery processes; both Redis databases start empty, and the queue
     has a name of its own so that no stray worker of an earlier run can take its tasks."""
     try:
         for number in (CACHE_DB, BROKER_DB):
-            redis.Redis.from_url(f"{REDIS}/{number}").flushdb()
+            claim_redis_database(number)
     except redis.ConnectionError as error:  # CI starts Redis first (.ci/run), so there this never skips
         pytest.skip(f"these tests run real Celery processes on Redis at {REDIS}, which is not reachable: {error}")
     return {

@@ -290,3 +290,13 @@ def test_a_package_whose_repository_is_gone_does_not_crowd_out_the_others(sweep,
     waiting.refresh_from_db()
     assert waiting.last_attempted_at > gone.last_attempted_at
     assert sweep() == 0
+
+
+def test_the_sweep_interval_follows_the_setting_after_every_migrate(settings):
+    from django.core.management import call_command
+
+    settings.REFRESH_SWEEP_MINUTES = 7
+    call_command("migrate", verbosity=0)  # nothing to migrate: post_migrate still runs
+    sweep = PeriodicTask.objects.get(name="Refresh sweep")
+    assert (sweep.interval.every, sweep.interval.period, sweep.expire_seconds) == (7, "minutes", 420)
+

@@ -7,6 +7,7 @@ from django_celery_beat.models import IntervalSchedule, PeriodicTask
 from categories.models import Category
 from packages.models import Package
 from tests.pipeline.conftest import BROKER_DB, REDIS, wait_for
+from tests.test_compose import beat_health_check
 from tests.upstream import PARTICIPATION, PYPI, stars_of
 
 
@@ -87,16 +88,22 @@ def test_a_sweep_while_the_previous_ones_work_is_running_enqueues_nothing_twice(
 
 
 def test_two_beat_ticks_enqueue_one_sweep_each(celery_processes):
+    """...and beat, starting, sets the sweep's interval from REFRESH_SWEEP_MINUTES, keeping it disabled."""
     every_two_seconds = IntervalSchedule.objects.create(every=2, period=IntervalSchedule.SECONDS)
     PeriodicTask.objects.exclude(name="Tick test").update(enabled=False)
     PeriodicTask.objects.create(name="Tick test", task="fetchers.tasks.sweep", interval=every_two_seconds, expire_seconds=2)
-    beat = celery_processes.start("beat", "--loglevel=INFO", "-s", str(celery_processes.tmp_path / "beat-schedule"), name="beat")
+    heartbeat = celery_processes.tmp_path / "beat-heartbeat"
+    beat = celery_processes.start("beat", "--loglevel=INFO", "-s", str(celery_processes.tmp_path / "beat-schedule"), name="beat",
+                                  BEAT_HEARTBEAT_FILE=str(heartbeat), REFRESH_SWEEP_MINUTES="9")
 
     def ticks():
         return celery_processes.output(beat).count("Sending due task Tick test")
 
     broker, queue = redis.Redis.from_url(f"{REDIS}/{BROKER_DB}"), celery_processes.env["CELERY_QUEUE"]
     wait_for(lambda: ticks() >= 2 and broker.llen(queue) >= 2, timeout=30, what="two beat ticks sent")
+    assert beat_health_check(BEAT_HEARTBEAT_FILE=str(heartbeat)).returncode == 0  # compose's check, on this beat
+    sweep = PeriodicTask.objects.get(name="Refresh sweep")
+    assert (sweep.interval.every, sweep.expire_seconds, sweep.enabled) == (9, 540, False)
     celery_processes.kill(beat)
     queued = [json.loads(m) for m in broker.lrange(queue, 0, -1)]
     # beat logs a tick just before it sends it: the kill may fall between the two for the last one
