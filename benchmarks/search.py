@@ -9,7 +9,6 @@ works in a throwaway test database, so no real data is touched:
 Prints, per query, the median and 95th percentile of ``GET /api/v4/search/?q=`` (the whole
 request: ranking, serializing, JSON), and how long indexing the synthetic set took.
 """
-import io
 import os
 import random
 import statistics
@@ -69,15 +68,6 @@ def pseudo_word(rng):
     return "".join(rng.choice("bcdfghklmnprstvz") + rng.choice("aeiou") for _ in range(rng.randint(2, 4)))
 
 
-def reset_sequences():
-    """Move PostgreSQL id sequences past the ids ``import_v4`` wrote explicitly."""
-    if connection.vendor == "postgresql":
-        sql = io.StringIO()
-        call_command("sqlsequencereset", "categories", "packages", "grids", stdout=sql, no_color=True)
-        with connection.cursor() as cursor:
-            cursor.execute(sql.getvalue())
-
-
 def synthesize(rng):
     """Bulk-create the synthetic catalogue (no signals) and return the seconds a full rebuild took."""
     vocabulary = [pseudo_word(rng) for _ in range(3000)] + COMMON * 20
@@ -122,7 +112,6 @@ def main():
         call_command("import_v4", str(ROOT / "sample_data" / "djangopackages-v4"), stdout=open(os.devnull, "w"))
         client = Client()
         measure(client, f"Sample: {Package.objects.count()} packages")
-        reset_sequences()
         seconds = synthesize(random.Random(5))
         print(f"\nIndexed {Package.objects.count()} packages and {Grid.objects.count()} grids in {seconds:.1f} s")
         measure(client, f"Synthetic: {Package.objects.count()} packages, {Grid.objects.count()} grids")

@@ -3,13 +3,12 @@ import json
 from datetime import timedelta
 
 import pytest
-from django.core.management.color import no_style
 from django.db import connection
 from django.utils import timezone
 
 from categories.models import Category
 from grids.models import Grid, GridPackage
-from packages.models import Package, Version
+from packages.models import Package
 
 
 @pytest.fixture
@@ -54,18 +53,9 @@ def make_grid(slug, title, packages=(), description="", **flags):
     return grid
 
 
-def reset_sequences():
-    """Move PostgreSQL id sequences past the ids the v4 import wrote explicitly (no-op on SQLite)."""
-    models = [Category, Package, Version, Grid, GridPackage]
-    with connection.cursor() as cursor:
-        for sql in connection.ops.sequence_reset_sql(no_style(), models):
-            cursor.execute(sql)
-
-
 @pytest.fixture
 def catalogue(sample):
     """The real sample plus what it lacks: a static-files package, a real grid, a real category."""
-    reset_sequences()
     now = timezone.now()
     framework = Category.objects.create(title="Framework", slug="framework", title_plural="Frameworks")
     static = make_package(
