@@ -136,7 +136,7 @@ class V4ReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
     name the validators of what a detail and a list show (``core.conditional``).
     """
 
-    lookup_value_regex = "[^/]+"
+    lookup_value_regex = "[^/.]+"  # as DRF's default: a ".json" after the id is the format suffix
     view_description = ""
     document_scope = None
     list_scopes = ()

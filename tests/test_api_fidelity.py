@@ -68,3 +68,15 @@ def test_the_browsable_page_loads_its_css(client, sample):
     html = client.get("/api/v4/packages/1327/", HTTP_ACCEPT="text/html").content.decode()
     css = re.search(r'href="(/static/rest_framework/css/bootstrap\.min\.css)"', html).group(1)
     assert client.get(css).status_code == 200
+
+
+@pytest.mark.parametrize("path", ["/api/v4/packages/1327.json/", "/api/v4/packages/1327.json", "/api/v4/packages/django-hstore.json/"])
+def test_a_format_suffix_after_the_id_or_slug_is_the_format_not_part_of_the_lookup(client, sample, path):
+    response = client.get(path)
+    assert response.status_code == 200 and response["Content-Type"] == "application/json"
+    assert response.json()["id"] == 1327
+
+
+def test_a_dot_in_a_lookup_is_still_a_json_404(client, sample):
+    response = client.get("/api/v4/packages/1327.5/")
+    assert response.status_code == 404 and response.json() == {"detail": "Not found."}
