@@ -109,9 +109,14 @@ SCHEMAS = {
         "repo_url": _str, "pypi_version": _nullable(_str), "created": _datetime, "modified": _datetime,
         "repo_forks": _count, "repo_description": _nullable(_str), "pypi_url": _str,
         "documentation_url": _nullable(_str), "repo_watchers": _count, "commits_over_52": _list_of(_typed(int)),
-        "participants": _list_of(_str),
+        "participants": lambda value: _names(_list_of(_str)(value)),
     },
 }
+
+
+def _names(names):
+    """Contributor names stripped, blank ones dropped (as the original stores them)."""
+    return [name.strip() for name in names if name.strip()]
 
 
 def validate(kind, data):

@@ -365,3 +365,12 @@ def test_a_reordered_packages_list_of_a_grid_keeps_every_membership_and_its_cell
     assert failed is None
     assert sorted(GridPackage.objects.filter(grid_id=161).values_list("package_id", flat=True)) == sorted(members)
     assert list(Element.objects.filter(pk__in=cells).values_list("text", flat=True)) == ["yes"]
+
+
+def test_participant_names_are_stripped_and_blank_ones_dropped(dataset):
+    path = dataset / "packages" / "13.json"
+    doc = json.loads(path.read_text())
+    doc["participants"] = ["  alice ", "", "bob", "   "]
+    path.write_text(json.dumps(doc))
+    run_import(dataset)
+    assert Package.objects.get(pk=13).participants == ["alice", "bob"]
