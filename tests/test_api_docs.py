@@ -25,3 +25,9 @@ def test_options_on_an_html_documentation_page_lists_its_methods_with_no_body(cl
     assert response.status_code == 200
     assert response["Allow"] == "GET, HEAD, OPTIONS"
     assert response.content == b""
+
+
+@pytest.mark.parametrize("path", ["/api/v4/packages/", "/api/v4/grids/", "/api/v4/categories/"])
+def test_options_lists_the_parsers_the_original_lists_though_writes_stay_405(client, path):
+    assert client.options(path).json()["parses"] == ["application/json", "application/x-www-form-urlencoded", "multipart/form-data"]
+    assert client.post(path, {"title": "x"}).status_code == 405
