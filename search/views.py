@@ -2,6 +2,7 @@
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, viewsets
 from rest_framework.response import Response
+from rest_framework.utils.formatting import markup_description
 
 from search.models import SearchEntry
 from search.ranking import search
@@ -16,6 +17,15 @@ class SearchViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     queryset = SearchEntry.objects.none()  # what the browsable API and schema introspect; ``list`` searches
     pagination_class = None
     filter_backends = []
+    # The name and description the original's browsable page and OPTIONS show for this endpoint.
+    view_name = "Search V3 List"
+    view_description = "Accepts a 'q' GET parameter.\n\nReturns SearchV3 (PostgreSQL FTS) results."
+
+    def get_view_name(self):
+        return self.view_name
+
+    def get_view_description(self, html=False):
+        return markup_description(self.view_description) if html else self.view_description
 
     @extend_schema(
         parameters=[

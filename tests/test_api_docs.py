@@ -31,3 +31,12 @@ def test_options_on_an_html_documentation_page_lists_its_methods_with_no_body(cl
 def test_options_lists_the_parsers_the_original_lists_though_writes_stay_405(client, path):
     assert client.options(path).json()["parses"] == ["application/json", "application/x-www-form-urlencoded", "multipart/form-data"]
     assert client.post(path, {"title": "x"}).status_code == 405
+
+
+def test_the_search_endpoint_has_the_originals_view_name_and_description(client, db):
+    options = client.options("/api/v4/search/").json()
+    assert options["name"] == "Search V3 List"
+    assert options["description"] == "Accepts a 'q' GET parameter.\n\nReturns SearchV3 (PostgreSQL FTS) results."
+    page = client.get("/api/v4/search/?q=django", HTTP_ACCEPT="text/html").content.decode()
+    assert "<h1>Search V3 List</h1>" in page
+    assert "<p>Accepts a &#x27;q&#x27; GET parameter.<br /><br />Returns SearchV3 (PostgreSQL FTS) results.</p>" in page

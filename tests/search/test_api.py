@@ -69,7 +69,7 @@ def test_at_most_20_items_are_returned(client, catalogue):
 def test_the_browsable_api_renders_search(client, catalogue):
     response = client.get("/api/v4/search/", {"q": "chat", "format": "api"})
     assert response.status_code == 200 and response["Content-Type"].startswith("text/html")
-    assert "Search List" in response.content.decode() and "/grids/g/chat/" in response.content.decode()
+    assert "Search V3 List" in response.content.decode() and "/grids/g/chat/" in response.content.decode()
 
 
 def test_search_is_read_only(client, catalogue):
