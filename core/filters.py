@@ -2,6 +2,7 @@
 from datetime import UTC
 
 import django_filters
+from django import forms
 from django.core.exceptions import ValidationError
 from django_filters.fields import IsoDateTimeField
 from drf_spectacular.types import OpenApiTypes
@@ -11,8 +12,19 @@ from core.api import id_or_slug
 
 
 @extend_schema_field({"type": "string", "enum": ["true", "false"]})
+class BlankFirstTypedChoiceField(forms.TypedChoiceField):
+    """A ``TypedChoiceField`` whose form offers a blank first choice: not filtered."""
+
+    def __init__(self, *, choices=(), **kwargs):
+        super().__init__(choices=[("", "---------"), *choices], **kwargs)
+
+
+@extend_schema_field({"type": "string", "enum": ["true", "false"]})
 class StrictBooleanFilter(django_filters.TypedChoiceFilter):
-    """``true`` or ``false`` only; anything else is a 400 naming the parameter, never ignored."""
+    """``true`` or ``false`` only; anything else is a 400 naming the parameter, never ignored.
+    Blank (the form's first choice, or ``?archived=``) does not filter."""
+
+    field_class = BlankFirstTypedChoiceField
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("choices", [("true", "true"), ("false", "false")])

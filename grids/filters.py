@@ -8,7 +8,7 @@ from grids.models import Grid
 class GridFilter(django_filters.FilterSet):
     """``package``: grids holding the package with that id or slug."""
 
-    package = IdOrSlugFilter(field_name="gridpackage__package", help_text="Grids holding the package with this id or slug.")
+    package = IdOrSlugFilter(label="Package", field_name="gridpackage__package", help_text="Grids holding the package with this id or slug.")
 
     class Meta:
         model = Grid

@@ -40,3 +40,28 @@ def test_the_search_endpoint_has_the_originals_view_name_and_description(client,
     page = client.get("/api/v4/search/?q=django", HTTP_ACCEPT="text/html").content.decode()
     assert "<h1>Search V3 List</h1>" in page
     assert "<p>Accepts a &#x27;q&#x27; GET parameter.<br /><br />Returns SearchV3 (PostgreSQL FTS) results.</p>" in page
+
+
+@pytest.mark.parametrize(
+    "path, labels",
+    [
+        ("/api/v4/packages/", ["Category", "Grid", "Repository host", "Archived", "Has a PyPI release", "Supports Python 3"]),
+        ("/api/v4/grids/", ["Package"]),
+    ],
+)
+def test_the_filters_form_has_fixed_labels_and_true_false_selects_start_blank(client, db, path, labels):
+    from rest_framework.test import APIClient
+
+    APIClient().get("/api/v4/schema/")  # the schema generator once changed labels in the process
+    page = client.get(path, HTTP_ACCEPT="text/html").content.decode()
+    assert "[invalid name]" not in page
+    for label in labels:
+        assert f">{label}:</label>" in page, label
+    if "packages" in path:
+        select = page[page.index('name="archived"'):]
+        assert select[: select.index("</select>")].split("<option")[1].startswith(' value=""')
+
+
+def test_choosing_only_an_ordering_in_the_filters_form_filters_nothing(client, shelf):
+    every = client.get("/api/v4/packages/?ordering=title").json()["count"]
+    assert client.get("/api/v4/packages/?archived=&has_pypi_release=&python3=&ordering=title").json()["count"] == every > 0
