@@ -51,24 +51,29 @@ class PackageFilter(django_filters.FilterSet):
 
     category = IdOrSlugFilter(label="Category", field_name="category", help_text="Packages in the category with this id or slug.")
     grid = IdOrSlugFilter(label="Grid", field_name="gridpackage__grid", help_text="Packages in the grid with this id or slug.")
-    repo_host = django_filters.ChoiceFilter(label="Repository host",
+    repo_host = django_filters.ChoiceFilter(
+        label="Repository host",
         choices=[(kind, kind) for kind in RepoHost.values if kind],
         method="filter_repo_host",
         help_text="Packages whose repository is on a host of this kind: the host an editor set, or else the "
         "public host of the repository URL (github.com, gitlab.com, bitbucket.org, codeberg.org).",
     )
-    archived = StrictBooleanFilter(label="Archived",
+    archived = StrictBooleanFilter(
+        label="Archived",
         field_name="date_repo_archived", lookup_expr="isnull", exclude=True, help_text="Whether the repository is archived."
     )
-    has_pypi_release = StrictBooleanFilter(label="Has a PyPI release",
+    has_pypi_release = StrictBooleanFilter(
+        label="Has a PyPI release",
         field_name="latest_version", lookup_expr="isnull", exclude=True, help_text="Whether the package has a release on PyPI."
     )
-    python3 = StrictBooleanFilter(label="Supports Python 3",
+    python3 = StrictBooleanFilter(
+        label="Supports Python 3",
         field_name="supports_python3", help_text="Whether the package supports Python 3, by its PyPI metadata (unknown matches neither)."
     )
     updated_since = SinceFilter(label="Last commit since", field_name="last_commit_date", help_text="Packages whose last commit is at or after this time.")
     fetched_since = SinceFilter(label="Refreshed since", field_name="last_fetched", help_text="Packages last refreshed with a change at or after this time.")
-    ordering = StableOrderingFilter(label="Ordering",
+    ordering = StableOrderingFilter(
+        label="Ordering",
         fields=ORDERINGS,
         help_text="Comma-separated sort keys, each ascending or, with a leading -, descending; ties are broken by id.",
     )
