@@ -65,3 +65,8 @@ def test_the_filters_form_has_fixed_labels_and_true_false_selects_start_blank(cl
 def test_choosing_only_an_ordering_in_the_filters_form_filters_nothing(client, shelf):
     every = client.get("/api/v4/packages/?ordering=title").json()["count"]
     assert client.get("/api/v4/packages/?archived=&has_pypi_release=&python3=&ordering=title").json()["count"] == every > 0
+
+
+def test_the_browsable_api_is_readable_on_a_phone(client, db):
+    page = client.get("/api/v4/", HTTP_ACCEPT="text/html").content.decode()
+    assert '<meta name="viewport" content="width=device-width, initial-scale=1">' in page
