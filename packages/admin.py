@@ -38,12 +38,17 @@ class HostFilter(admin.SimpleListFilter):
 
 
 class VersionInline(admin.TabularInline):
+    """A package's releases; they are PyPI's facts, so editors may only hide one, never add one."""
+
     model = Version
     fields = ["number", "upload_time", "license", "development_status", "hidden", "yanked"]
     readonly_fields = ["number", "upload_time", "license", "development_status", "yanked"]
     extra = 0
     can_delete = False
     show_change_link = True
+
+    def has_add_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(Package)
@@ -99,3 +104,6 @@ class VersionAdmin(admin.ModelAdmin):
     list_select_related = ["package"]
     search_fields = ["package__title", "number"]
     readonly_fields = ["package", "number", "upload_time", "license", "development_status", "yanked", "created", "modified"]
+
+    def has_add_permission(self, request):
+        return False

@@ -70,3 +70,22 @@ def test_fetched_facts_are_read_only_in_the_form(admin_client, editor_data):
     assert admin_client.post(url, data).status_code == 302
     editor_data.refresh_from_db()
     assert editor_data.usage_count == 3 and editor_data.repo_watchers == 519
+
+
+def test_versions_are_pypis_facts_that_no_editor_adds(admin_client, editor_data):
+    """Adding a Version was a 500 (IntegrityError, empty number); now neither form offers it."""
+    from packages.models import Version
+
+    before = Version.objects.count()
+    assert admin_client.get(reverse("admin:packages_version_add")).status_code == 403
+    change = admin_client.get(reverse("admin:packages_package_change", args=[1327]))
+    assert not change.context["inline_admin_formsets"][0].has_add_permission
+    url = reverse("admin:packages_package_change", args=[1327])
+    data = {
+        "title": "django-hstore", "slug": "django-hstore", "category": 1, "repo_url": editor_data.repo_url,
+        "repo_host": "github", "pypi_url": editor_data.pypi_url, "documentation_url": "", "usage_count": 3,
+        "versions-TOTAL_FORMS": 2, "versions-INITIAL_FORMS": 1,
+        "versions-0-id": editor_data.latest_version_id, "versions-0-package": 1327, "versions-1-package": 1327,
+    }
+    assert admin_client.post(url, data).status_code in (200, 302)
+    assert Version.objects.count() == before
