@@ -1,4 +1,5 @@
 """Grid, GridPackage, Feature and Element: a grid compares packages feature by feature."""
+from django.core.exceptions import ValidationError
 from django.db import models
 
 from core.timestamps import TimeStampedModel
@@ -79,3 +80,13 @@ class Element(TimeStampedModel):
 
     def __str__(self):
         return f"{self.grid_package} / {self.feature.title}"
+
+    def clean(self):
+        """A cell pairs a feature and a package membership of the same grid (ValidationError otherwise)."""
+        if self.feature_id and self.grid_package_id and self.feature.grid_id != self.grid_package.grid_id:
+            raise ValidationError({"feature": "This feature belongs to another grid than the package membership."})
+
+    def save(self, *args, **kwargs):
+        """Save the cell; one that pairs two grids raises ValidationError whatever code path saves it."""
+        self.clean()
+        super().save(*args, **kwargs)

@@ -89,3 +89,22 @@ def test_versions_are_pypis_facts_that_no_editor_adds(admin_client, editor_data)
     }
     assert admin_client.post(url, data).status_code in (200, 302)
     assert Version.objects.count() == before
+
+
+def test_a_grid_cell_cannot_pair_a_feature_of_one_grid_with_a_package_of_another(admin_client, editor_data):
+    from django.core.exceptions import ValidationError
+
+    one, other = Grid.objects.create(title="One", slug="one"), Grid.objects.create(title="Other", slug="other")
+    membership = GridPackage.objects.create(grid=one, package=editor_data)
+    foreign = Feature.objects.create(grid=other, title="Async")
+    response = admin_client.post(
+        reverse("admin:grids_element_add"), {"grid_package": membership.pk, "feature": foreign.pk, "text": "yes"}
+    )
+    assert response.status_code == 200 and "another grid" in response.content.decode()
+    with pytest.raises(ValidationError):
+        Element.objects.create(grid_package=membership, feature=foreign, text="yes")
+    assert not Element.objects.filter(grid_package=membership).exists()
+    own = Feature.objects.create(grid=one, title="Async")
+    assert admin_client.post(
+        reverse("admin:grids_element_add"), {"grid_package": membership.pk, "feature": own.pk, "text": "yes"}
+    ).status_code == 302
