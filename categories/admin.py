@@ -13,3 +13,8 @@ class CategoryAdmin(admin.ModelAdmin):
     search_fields = ["title", "slug"]
     prepopulated_fields = {"slug": ["title"]}
     readonly_fields = ["is_placeholder", "created", "modified"]
+
+    def save_model(self, request, obj, form, change):
+        """An editor's save makes a placeholder category (one the importer made from a link) a real row."""
+        obj.is_placeholder = False
+        super().save_model(request, obj, form, change)

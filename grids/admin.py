@@ -27,6 +27,11 @@ class GridAdmin(admin.ModelAdmin):
     readonly_fields = ["is_placeholder", "created", "modified"]
     inlines = [GridPackageInline, FeatureInline]
 
+    def save_model(self, request, obj, form, change):
+        """An editor's save makes a placeholder grid (one the importer made from a link) a real row."""
+        obj.is_placeholder = False
+        super().save_model(request, obj, form, change)
+
 
 @admin.register(GridPackage)
 class GridPackageAdmin(admin.ModelAdmin):

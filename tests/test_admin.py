@@ -108,3 +108,27 @@ def test_a_grid_cell_cannot_pair_a_feature_of_one_grid_with_a_package_of_another
     assert admin_client.post(
         reverse("admin:grids_element_add"), {"grid_package": membership.pk, "feature": own.pk, "text": "yes"}
     ).status_code == 302
+
+
+def test_an_editors_edit_promotes_a_placeholder_and_search_follows(admin_client, editor_data, client):
+    from categories.models import Category
+
+    category = Category.objects.get(pk=editor_data.category_id)
+    assert category.is_placeholder
+    url = reverse("admin:categories_category_change", args=[category.pk])
+    data = {"title": "Apps", "slug": category.slug, "description": "", "title_plural": "Apps", "show_pypi": "on"}
+    assert admin_client.post(url, data).status_code == 302
+    category.refresh_from_db()
+    assert category.title == "Apps" and not category.is_placeholder
+    results = client.get("/api/v4/search/?q=django-hstore").json()
+    assert {r["category"] for r in results if r["slug"] == "django-hstore"} == {"Apps"}
+
+    grid = Grid.objects.create(title="Placeholder grid 99", slug="placeholder-grid-99", is_placeholder=True)
+    data = {
+        "title": "Real grid", "slug": "real-grid", "description": "", "header": "", "gridpackage_set-TOTAL_FORMS": 0,
+        "gridpackage_set-INITIAL_FORMS": 0, "features-TOTAL_FORMS": 0, "features-INITIAL_FORMS": 0,
+    }
+    response = admin_client.post(reverse("admin:grids_grid_change", args=[grid.pk]), data)
+    assert response.status_code == 302, response.context["adminform"].form.errors if response.context else response
+    grid.refresh_from_db()
+    assert not grid.is_placeholder
