@@ -4,6 +4,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.contrib import admin, messages
 from django.db import models
+from django.utils import formats, timezone
 
 from packages.models import Package, RepoHost, Version
 from packages.repourl import HOST_KINDS
@@ -82,7 +83,12 @@ class PackageAdmin(admin.ModelAdmin):
     def next_refresh_due(self, package):
         if package.last_attempted_at is None:
             return "at the next sweep (never refreshed here)"
-        return package.last_attempted_at + timedelta(hours=settings.REFRESH_INTERVAL_HOURS)
+        due = package.last_attempted_at + timedelta(hours=settings.REFRESH_INTERVAL_HOURS)
+        return formats.localize(timezone.template_localtime(due))  # as the admin shows every other date
+
+    def get_fieldsets(self, request, obj=None):
+        """The add form shows what an editor sets; fetched facts and fetch state appear once the package exists."""
+        return self.fieldsets if obj is not None else self.fieldsets[:1]
 
     @admin.action(description="Refresh now")
     def refresh_now(self, request, queryset):

@@ -132,3 +132,24 @@ def test_an_editors_edit_promotes_a_placeholder_and_search_follows(admin_client,
     assert response.status_code == 302, response.context["adminform"].form.errors if response.context else response
     grid.refresh_from_db()
     assert not grid.is_placeholder
+
+
+def test_the_next_refresh_is_shown_like_every_other_date_and_the_add_form_has_no_empty_facts(
+    admin_client, editor_data, settings
+):
+    from datetime import timedelta
+
+    from django.utils import formats, timezone
+
+    attempted = timezone.now()
+    Package.objects.filter(pk=1327).update(last_attempted_at=attempted)
+    page = admin_client.get(reverse("admin:packages_package_change", args=[1327])).content.decode()
+    expected = {
+        "Last attempted at": attempted,
+        "Next refresh due": attempted + timedelta(hours=settings.REFRESH_INTERVAL_HOURS),
+    }
+    for label, moment in expected.items():
+        shown = page[page.index(f"{label}:</label>"):].split('<div class="readonly">')[1].split("</div>")[0]
+        assert shown == formats.localize(timezone.template_localtime(moment)), label
+    add = admin_client.get(reverse("admin:packages_package_add")).content.decode()
+    assert "Fetched facts" not in add and "field-repo_watchers" not in add and 'name="title"' in add
