@@ -18,6 +18,8 @@ router.register("search", SearchViewSet, basename="search")
 router.register("grids", GridViewSet, basename="grid")
 router.register("categories", CategoryViewSet, basename="category")
 
+admin.site.site_header = admin.site.site_title = "djpackages administration"
+
 handler404 = "core.errors.not_found"
 handler500 = "core.errors.server_error"
 

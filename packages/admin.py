@@ -4,6 +4,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.contrib import admin, messages
 from django.db import models
+from django.db.models import F
 from django.utils import formats, timezone
 
 from packages.models import Package, RepoHost, Version
@@ -15,6 +16,7 @@ FETCHED_FACTS = [
     "commit_count", "date_repo_archived", "repo_default_branch", "repo_moved_to", "latest_version", "license",
     "classifiers", "requires_python", "supports_python3", "pypi_downloads", "score",
 ]
+NEWEST_FIRST = [F("upload_time").desc(nulls_last=True), "-id"]  # undated releases last on every database
 FETCH_STATE = [
     "last_fetched", "last_attempted_at", "fetch_error", "fetch_error_at", "fetch_error_count", "next_refresh_due",
     "created", "modified",
@@ -47,6 +49,7 @@ class VersionInline(admin.TabularInline):
     extra = 0
     can_delete = False
     show_change_link = True
+    ordering = NEWEST_FIRST
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -109,6 +112,7 @@ class VersionAdmin(admin.ModelAdmin):
     list_filter = ["yanked", "hidden"]
     list_select_related = ["package"]
     search_fields = ["package__title", "number"]
+    ordering = NEWEST_FIRST
     readonly_fields = ["package", "number", "upload_time", "license", "development_status", "yanked", "created", "modified"]
 
     def has_add_permission(self, request):

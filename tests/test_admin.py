@@ -153,3 +153,24 @@ def test_the_next_refresh_is_shown_like_every_other_date_and_the_add_form_has_no
         assert shown == formats.localize(timezone.template_localtime(moment)), label
     add = admin_client.get(reverse("admin:packages_package_add")).content.decode()
     assert "Fetched facts" not in add and "field-repo_watchers" not in add and 'name="title"' in add
+
+
+def test_the_admin_names_itself_counts_packages_per_category_and_lists_versions_newest_first(admin_client, editor_data):
+    from datetime import timedelta
+
+    from packages.models import Version
+
+    index = admin_client.get(reverse("admin:index")).content.decode()
+    assert "djpackages administration" in index
+    categories = admin_client.get(reverse("admin:categories_category_changelist"))
+    counted = {c.pk: c.package_count for c in categories.context["cl"].result_list}
+    assert counted[editor_data.category_id] == Package.objects.filter(category_id=editor_data.category_id).count() > 0
+    from django.utils import timezone
+
+    Version.objects.create(package=editor_data, number="0.0.0.dev0")  # no upload time
+    Version.objects.create(package=editor_data, number="98.0", upload_time=timezone.now() + timedelta(days=1))
+    Version.objects.create(package=editor_data, number="99.0", upload_time=timezone.now() + timedelta(days=2))
+    listed = admin_client.get(reverse("admin:packages_version_changelist") + f"?q={editor_data.title}").context["cl"]
+    dated = [v.upload_time is not None for v in listed.result_list]
+    assert [v.number for v in listed.result_list][:2] == ["99.0", "98.0"]
+    assert dated == sorted(dated, reverse=True) and not dated[-1]  # every undated release after the dated ones
