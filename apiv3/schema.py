@@ -34,15 +34,6 @@ def _text(**kwargs):
     return serializers.CharField(read_only=True, **kwargs)
 
 
-class V3RootSerializer(serializers.Serializer):
-    """Where each v3 list is."""
-
-    categories = _text()
-    grids = _text()
-    packages = _text()
-    users = _text()
-
-
 class V3BaseSerializer(serializers.Serializer):
     """The keys every v3 resource starts with; datetimes are UTC (``2012-06-05T08:59:01.326Z``)."""
 
@@ -142,10 +133,8 @@ class V3AutoSchema(V4AutoSchema):
         return ["v3"]
 
     def get_operation_id(self):
-        """``v3_root``, ``v3_packages_list``, ``v3_packages_retrieve``, ``v3_grids_packages_list``, ..."""
-        action = getattr(self.view, "action", None)
-        if action is None:
-            return "v3_root"
+        """``v3_packages_list``, ``v3_packages_retrieve``, ``v3_grids_packages_list``, ..."""
+        action = self.view.action
         words = [token for token in self._tokenize_path()[2:] if not token.startswith("{")]
         return "_".join(["v3", *words, "retrieve" if action == "retrieve" else "list"])
 
