@@ -148,7 +148,7 @@ REST_FRAMEWORK = {
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "djpackages API v4",
-    "DESCRIPTION": "Read-only API of Django packages, grids and categories, compatible with djangopackages.org's v4.",
+    "DESCRIPTION": "Read-only API of Django packages, grids and categories, compatible with djangopackages.org's v4 (and, under the tag v3, its v3).",
     "VERSION": "4",
     # The v4 paths' prefix, left out of their tags and operation ids (v3's are tagged v3).
     "SCHEMA_PATH_PREFIX": "/api/v4",
