@@ -4,6 +4,9 @@ import json
 from datetime import UTC, datetime
 
 import pytest
+from django.core.cache import caches
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from categories.models import Category
 from grids.models import Grid, GridPackage
@@ -338,3 +341,25 @@ def test_v3_is_in_the_schema_under_its_own_tag_and_answers_match_it(client, shel
             validator(schema, body_schema, formats=True).validate(json.loads(response.content))
     properties = schema["components"]["schemas"]["V3Package"]["properties"]
     assert set(properties) == set(PACKAGE_KEYS) == set(schema["components"]["schemas"]["V3Package"]["required"])
+
+
+@pytest.mark.parametrize("path", ["/api/v3/packages/?limit=1000", "/api/v3/grids/", "/api/v3/grids/web/packages/", "/api/v3/categories/"])
+def test_a_page_costs_the_same_queries_however_many_objects_it_holds(client, shelf, path):
+    with CaptureQueriesContext(connection) as few:
+        client.get(path)
+    web = Grid.objects.get(slug="web")
+    for i in range(15):
+        package = Package.objects.create(title=f"more {i}", slug=f"more-{i}", category=Category.objects.get(slug="apps"))
+        GridPackage.objects.create(grid=web, package=package)
+        Grid.objects.create(title=f"grid {i}", slug=f"grid-{i}")
+        Category.objects.create(title=f"category {i}", slug=f"category-{i}")
+    caches["api"].clear()  # rendered again, not served from the cache
+    with CaptureQueriesContext(connection) as many:
+        client.get(path)
+    assert len(many) == len(few) <= 6
+
+
+def test_a_cors_preflight_is_answered(client):
+    response = client.options("/api/v3/packages/", HTTP_ORIGIN="https://elsewhere.example", HTTP_ACCESS_CONTROL_REQUEST_METHOD="GET")
+    assert response.status_code == 200 and response["Access-Control-Allow-Origin"] == "*"
+    assert client.get("/api/v3/packages/", HTTP_ORIGIN="https://elsewhere.example")["Access-Control-Allow-Origin"] == "*"
