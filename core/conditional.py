@@ -3,7 +3,8 @@
 An API answer depends only on the data it shows and on the request's scheme, host, path, query
 string and ``Accept`` header (the API reads no cookies or credentials). Each viewset names the
 validators of what it shows (``core.models``): ``document_scope`` for a detail (and its
-detail routes), ``list_scopes`` for its list. The ETag hashes those validators' values with the
+detail routes), ``list_scopes`` for its list (and for every action, when it sets
+``scopes_cover_details``: answers that show other documents' slugs, as v3's do). The ETag hashes those validators' values with the
 request's inputs and the release, so it changes exactly when the answer may have, and an
 answer's ETag survives writes that do not touch what it shows.
 
@@ -53,7 +54,8 @@ def data_versions(view, action, kwargs):
     if issubclass(view, DATALESS_VIEWS):
         return "dataless", None
     scopes = getattr(view, "list_scopes", None)
-    if action == "list" and scopes:
+    # A view whose every answer draws on its lists alone (the v3 API) says so with ``scopes_cover_details``.
+    if scopes and (action == "list" or getattr(view, "scopes_cover_details", False)):
         versions = list_versions(scopes)
         dates = [changed_at for _, changed_at in versions.values() if changed_at]
         return ",".join(f"{scope}={value}" for scope, (value, _) in versions.items()), max(dates, default=None)

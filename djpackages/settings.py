@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "search",
     "fetchers",
     "mirror",
+    "apiv3",
 ]
 
 MIDDLEWARE = [
@@ -146,8 +147,10 @@ REST_FRAMEWORK = {
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "djpackages API v4",
-    "DESCRIPTION": "Read-only API of Django packages, grids and categories, compatible with djangopackages.org's v4.",
+    "DESCRIPTION": "Read-only API of Django packages, grids and categories, compatible with djangopackages.org's v4 (and, under the tag v3, its v3).",
     "VERSION": "4",
+    # The v4 paths' prefix, left out of their tags and operation ids (v3's are tagged v3).
+    "SCHEMA_PATH_PREFIX": "/api/v4",
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",

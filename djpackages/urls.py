@@ -1,4 +1,4 @@
-"""URLs: the v4 API router, its OpenAPI schema and docs, ``/healthz``, the admin, and ``/`` sending to the API root."""
+"""URLs: the v4 API router, its OpenAPI schema and docs, v3 (``apiv3.urls``), ``/healthz``, the admin, and ``/`` sending to the API root."""
 from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import RedirectView
@@ -28,6 +28,7 @@ urlpatterns = [
     path("api/v4/schema/swagger-ui/", SwaggerView.as_view(url_name="schema"), name="swagger-ui"),
     path("api/v4/schema/redoc/", RedocView.as_view(url_name="schema"), name="redoc"),
     path("api/v4/", include(router.urls)),
+    path("", include("apiv3.urls")),
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("", RedirectView.as_view(url="/api/v4/", permanent=False)),

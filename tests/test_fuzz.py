@@ -6,7 +6,7 @@ content types as declared, valid requests accepted and invalid ones refused, oth
 Requests go to the WSGI application in-process, with the bundled sample imported; half the
 lookups and search queries are drawn from the sample, so that documents are found and checked
 too. The generation is derandomized and the seed fixed, so a run is repeatable; a failure prints
-the request to reproduce it. About 2,300 cases, a minute or two on SQLite.
+the request to reproduce it. About 4,500 cases, a few minutes on SQLite.
 """
 import json
 import re
@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 from djpackages.wsgi import application
 from tests.conftest import sample_documents
 
-# 7 operations: over 2,000 cases in all (the coverage phase adds its own to the fuzzing's).
+# 14 operations (7 of v4, 7 of v3): over 4,200 cases in all (the coverage phase adds its own to the fuzzing's).
 MIN_CASES_PER_OPERATION = 300
 SEED = 12
 
@@ -42,8 +42,14 @@ def _sample_lookups():
         "grids": sorted({_last_part(url) for d in documents for url in d["grids"]}),
         "categories": sorted({_last_part(d["category"]) for d in documents}),
     }
+    # v3 looks up by slug only: the packages' own, and the placeholders' that the import makes of the rest.
+    slugs = {
+        "packages": sorted(d["slug"] for d in documents),
+        "grids": [f"placeholder-grid-{ident}" for ident in lookups["grids"]],
+        "categories": [f"placeholder-category-{ident}" for ident in lookups["categories"]],
+    }
     words = sorted({word.lower() for d in documents for word in re.findall(r"\w{3,}", d["title"])})
-    return lookups, words
+    return {"v4": lookups, "v3": slugs}, words
 
 
 LOOKUPS, TITLE_WORDS = _sample_lookups()
@@ -54,8 +60,9 @@ def flatmap_path_parameters(context, path_parameters):
     """Half the lookups are generated, half name a document of the sample (so its 200 is checked too)."""
     if not path_parameters:  # a negative case that leaves the lookup out
         return st.just(path_parameters)
-    kind = context.operation.path.split("/")[3]
-    return st.one_of(st.just(path_parameters), st.sampled_from(LOOKUPS[kind]).map(lambda lookup: {**path_parameters, "id": lookup}))
+    version, kind = context.operation.path.split("/")[2:4]
+    name = "slug" if version == "v3" else "id"
+    return st.one_of(st.just(path_parameters), st.sampled_from(LOOKUPS[version][kind]).map(lambda lookup: {**path_parameters, name: lookup}))
 
 
 @schema.hook

@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-FLOORS = ["core", "categories", "packages", "grids", "search", "fetchers", "mirror"]
+FLOORS = ["core", "categories", "packages", "grids", "search", "fetchers", "mirror", "apiv3"]
 
 
 def imported_apps(path):
