@@ -5,7 +5,9 @@ from django.conf import settings
 from django.contrib import admin, messages
 from django.db import models
 from django.db.models import F
+from django.urls import reverse
 from django.utils import formats, timezone
+from django.utils.html import format_html
 
 from packages.models import Package, RepoHost, Version
 from packages.repourl import HOST_KINDS
@@ -64,9 +66,10 @@ class PackageAdmin(admin.ModelAdmin):
     list_select_related = ["category"]
     search_fields = ["title", "slug", "repo_url"]
     prepopulated_fields = {"slug": ["title"]}
-    readonly_fields = FETCHED_FACTS + FETCH_STATE
+    readonly_fields = ["links", *FETCHED_FACTS, *FETCH_STATE]
     fieldsets = [
         (None, {"fields": ["title", "slug", "category", "repo_url", "repo_host", "pypi_url", "documentation_url", "usage_count"]}),
+        ("Links", {"fields": ["links"]}),
         ("Fetched facts (read-only)", {"fields": FETCHED_FACTS}),
         ("Fetch state", {"fields": FETCH_STATE}),
     ]
@@ -81,6 +84,14 @@ class PackageAdmin(admin.ModelAdmin):
     @admin.display(description="last fetch error", ordering="fetch_error_at")
     def fetch_error_short(self, package):
         return package.fetch_error[:80]
+
+    @admin.display(description="links")
+    def links(self, package):
+        """The package's v4 API document and, when set, its repository."""
+        api = format_html('<a href="{}">API document</a>', reverse("package-detail", args=[package.pk]))
+        if not package.repo_url:
+            return api
+        return format_html('{} · <a href="{}" rel="noopener">repository</a>', api, package.repo_url)
 
     @admin.display(description="next refresh due")
     def next_refresh_due(self, package):

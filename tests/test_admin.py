@@ -174,3 +174,10 @@ def test_the_admin_names_itself_counts_packages_per_category_and_lists_versions_
     dated = [v.upload_time is not None for v in listed.result_list]
     assert [v.number for v in listed.result_list][:2] == ["99.0", "98.0"]
     assert dated == sorted(dated, reverse=True) and not dated[-1]  # every undated release after the dated ones
+
+
+def test_the_package_page_links_to_its_api_document_and_repository(admin_client, editor_data, client):
+    page = admin_client.get(reverse("admin:packages_package_change", args=[1327])).content.decode()
+    assert '<a href="/api/v4/packages/1327/">API document</a>' in page
+    assert f'<a href="{editor_data.repo_url}" rel="noopener">repository</a>' in page
+    assert client.get("/api/v4/packages/1327/").status_code == 200
