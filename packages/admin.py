@@ -3,7 +3,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.contrib import admin, messages
-from django.db import models
+from django.db import models, transaction
 from django.db.models import F
 from django.urls import reverse
 from django.utils import formats, timezone
@@ -107,7 +107,17 @@ class PackageAdmin(admin.ModelAdmin):
     @admin.action(description="Refresh now")
     def refresh_now(self, request, queryset):
         """Ask the refresh pipeline to refresh the selected packages and show what it answers."""
-        replies = refresh_requested.send(sender=Package, ids=list(queryset.values_list("pk", flat=True)))
+        self.request_refresh(request, list(queryset.values_list("pk", flat=True)))
+
+    def save_model(self, request, obj, form, change):
+        """Save the package; a new one gets its first refresh once it is committed, as upstream fetches on add."""
+        super().save_model(request, obj, form, change)
+        if not change:
+            transaction.on_commit(lambda: self.request_refresh(request, [obj.pk]))
+
+    def request_refresh(self, request, ids):
+        """Send ``refresh_requested`` for the package ``ids`` and show the editor what the pipeline answered."""
+        replies = refresh_requested.send(sender=Package, ids=ids)
         if not replies:
             self.message_user(request, "No refresh pipeline is installed.", messages.ERROR)
         for _receiver, notes in replies:

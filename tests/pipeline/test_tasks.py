@@ -300,3 +300,17 @@ def test_the_sweep_interval_follows_the_setting_after_every_migrate(settings):
     sweep = PeriodicTask.objects.get(name="Refresh sweep")
     assert (sweep.interval.every, sweep.interval.period, sweep.expire_seconds) == (7, "minutes", 420)
 
+
+
+@pytest.mark.django_db(transaction=True)  # the refresh is requested when the admin's transaction commits
+def test_a_package_added_in_the_admin_gets_its_first_refresh_and_the_editor_sees_it(admin_client, refreshes):
+    category = Category.objects.create(title="Apps", slug="apps")
+    data = {
+        "title": "New one", "slug": "new-one", "category": category.pk, "repo_url": "https://github.com/a/new-one",
+        "repo_host": "", "pypi_url": "", "documentation_url": "", "usage_count": 0,
+        "versions-TOTAL_FORMS": 0, "versions-INITIAL_FORMS": 0,
+    }
+    response = admin_client.post(reverse("admin:packages_package_add"), data, follow=True)
+    added = Package.objects.get(slug="new-one")
+    assert refreshes == [added.pk]
+    assert "1 package(s) queued for a background refresh." in response.content.decode()
