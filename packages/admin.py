@@ -14,7 +14,7 @@ from packages.repourl import HOST_KINDS
 from packages.signals import refresh_requested
 
 FETCHED_FACTS = [
-    "repo_description", "repo_watchers", "repo_forks", "participants", "commits_over_52", "last_commit_date",
+    "repo_description", "repo_watchers", "repo_forks", "participants", "commits_over_52", "activity", "last_commit_date",
     "commit_count", "date_repo_archived", "repo_default_branch", "repo_moved_to", "latest_version", "license",
     "classifiers", "requires_python", "supports_python3", "pypi_downloads", "score",
 ]
@@ -23,6 +23,20 @@ FETCH_STATE = [
     "last_fetched", "last_attempted_at", "fetch_error", "fetch_error_at", "fetch_error_count", "next_refresh_due",
     "created", "modified",
 ]
+
+
+def sparkline(counts, width=104, height=20):
+    """An inline SVG line of weekly commit ``counts`` (oldest first), scaled to the busiest week; "" when none."""
+    if not counts:
+        return ""
+    top = max(max(counts), 1)
+    step = width / max(len(counts) - 1, 1)
+    points = " ".join(f"{i * step:.1f},{height - 1 - (n / top) * (height - 2):.1f}" for i, n in enumerate(counts))
+    return format_html(
+        '<svg class="sparkline" width="{}" height="{}" viewBox="0 0 {} {}" role="img" aria-label="{}">'
+        '<polyline points="{}" fill="none" stroke="currentColor" stroke-width="1.5"/></svg>',
+        width, height, width, height, f"{sum(counts)} commits in {len(counts)} weeks", points,
+    )
 
 
 class HostFilter(admin.SimpleListFilter):
@@ -61,7 +75,9 @@ class VersionInline(admin.TabularInline):
 class PackageAdmin(admin.ModelAdmin):
     """Packages: list with host, stars and fetch state; search by title, slug and repo URL; "Refresh now"."""
 
-    list_display = ["title", "category", "repo_hostname", "repo_watchers", "score", "last_fetched", "fetch_error_short"]
+    list_display = [
+        "title", "category", "repo_hostname", "repo_watchers", "activity", "score", "last_fetched", "fetch_error_short",
+    ]
     list_filter = ["category", HostFilter, ("date_repo_archived", admin.EmptyFieldListFilter)]
     list_select_related = ["category"]
     search_fields = ["title", "slug", "repo_url"]
@@ -84,6 +100,10 @@ class PackageAdmin(admin.ModelAdmin):
     @admin.display(description="last fetch error", ordering="fetch_error_at")
     def fetch_error_short(self, package):
         return package.fetch_error[:80]
+
+    @admin.display(description="commits, 52 weeks")
+    def activity(self, package):
+        return sparkline(package.commits_over_52) or "–"
 
     @admin.display(description="links")
     def links(self, package):

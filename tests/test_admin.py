@@ -181,3 +181,17 @@ def test_the_package_page_links_to_its_api_document_and_repository(admin_client,
     assert '<a href="/api/v4/packages/1327/">API document</a>' in page
     assert f'<a href="{editor_data.repo_url}" rel="noopener">repository</a>' in page
     assert client.get("/api/v4/packages/1327/").status_code == 200
+
+
+def test_the_commit_activity_is_a_sparkline_on_the_list_and_the_page(admin_client, editor_data):
+    from packages.admin import sparkline
+
+    weeks = [0] * 50 + [4, 8]
+    Package.objects.filter(pk=1327).update(commits_over_52=weeks)
+    svg = sparkline(weeks, width=102, height=20)
+    points = svg.split('points="')[1].split('"')[0].split()
+    assert len(points) == 52 and points[0] == "0.0,19.0" and points[-1] == "102.0,1.0" and points[-2] == "100.0,10.0"
+    assert 'aria-label="12 commits in 52 weeks"' in svg and "http" not in svg.replace("http://www.w3.org", "")
+    for url in (reverse("admin:packages_package_changelist"), reverse("admin:packages_package_change", args=[1327])):
+        assert 'aria-label="12 commits in 52 weeks"' in admin_client.get(url).content.decode(), url
+    assert sparkline([]) == ""
