@@ -87,6 +87,8 @@ class V4AutoSchema(AutoSchema):
             name = self.view.queryset.model._meta.verbose_name
             for parameter in parameters:
                 parameter["description"] = f"The {name}'s id or slug: ASCII digits only are an id, anything else a slug."
+                # drf-spectacular reads DRF's default lookup pattern as "the primary key's type"; ours takes slugs too
+                parameter["schema"] = {"type": "string", "pattern": f"^{self.view.lookup_value_regex}$"}
         return parameters
 
     def _get_filter_parameters(self):
