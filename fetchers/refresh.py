@@ -84,7 +84,9 @@ def refresh_package(package_id: int, *, now: datetime | None = None) -> RefreshR
     pypi_facts = name and _attempt(result, f"PyPI {name}", lambda: pypi.fetch(name, client))
     result.calls, result.not_modified = client.calls, client.not_modified
     with transaction.atomic():
-        package = Package.objects.select_for_update().get(pk=package_id)
+        # the category and latest version come along: the search index reads both after the save
+        locked = Package.objects.select_related("category", "latest_version").select_for_update(of=("self",))
+        package = locked.get(pk=package_id)
         changes = Changes(package)
         if repo_facts:
             _apply_repo(changes, repo_facts, ref, now)
