@@ -15,8 +15,9 @@ saved without touching it. ``last_fetched`` (served) moves only when a refresh b
 a document shows, or on the first successful refresh (one where a half returned facts): a
 refresh answered by 304s, one that found the same values, and a failed one change no served
 byte, so every ETag and cached answer stays valid. ``last_attempted_at`` (not served) records
-every attempt. The save is what updates the package's score and search entry (the search app's
-post-save handler).
+every attempt. The save always writes the score, which ``Package.save`` computes as of now (it
+decays with time, so a refresh that learned nothing may still lower it); the search app's post-save
+handler then indexes the package.
 """
 import logging
 from dataclasses import dataclass, field
@@ -96,7 +97,8 @@ def refresh_package(package_id: int, *, now: datetime | None = None) -> RefreshR
         served_change = bool(changes.fields - UNSERVED_CHANGES)
         succeeded = bool(repo_facts or pypi_facts) or not result.errors
         _record_outcome(package, result, succeeded=succeeded, served_change=served_change, now=now)
-        package.save(update_fields=changes.fields - {"versions"} | OUTCOME_FIELDS, touch=served_change)
+        # Writing "score" makes Package.save recompute it as of now, whether or not a fact changed.
+        package.save(update_fields=changes.fields - {"versions"} | OUTCOME_FIELDS | {"score"}, touch=served_change)
     return result
 
 

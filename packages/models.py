@@ -7,10 +7,12 @@ from urllib.parse import urlsplit
 
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 from categories.models import Category
 from core.timestamps import TimeStampedModel
 from packages.repourl import parse_repo_url
+from packages.scoring import SCORE_FACTS, package_score
 
 
 class RepoHost(models.TextChoices):
@@ -43,7 +45,7 @@ class Package(TimeStampedModel):
     ``last_updated``), ``commit_count``, ``date_repo_archived``, ``repo_default_branch``,
     ``repo_moved_to`` (where a redirect said the repository now lives), and from PyPI
     ``latest_version``, ``license``, ``classifiers``, ``requires_python``, ``supports_python3``,
-    ``pypi_downloads``. ``score`` is derived from them. ``fetch_error*`` describe the last failed
+    ``pypi_downloads``. ``score`` is derived from them (``packages.scoring``). ``fetch_error*`` describe the last failed
     refresh and are cleared by the next successful one.
     """
 
@@ -118,13 +120,20 @@ class Package(TimeStampedModel):
         return self.title
 
     def save(self, *args, **kwargs):
-        """Save the row, first setting ``repo_kind`` when ``repo_url`` or ``repo_host`` may have changed."""
+        """Save the row, first setting the fields derived from those it writes: ``repo_kind`` when
+        ``repo_url`` or ``repo_host`` may have changed, ``score`` (as of now) when a fact it depends
+        on or the score itself is written. A score decays with time: the refresh writes it every time.
+        """
         update_fields = kwargs.get("update_fields")
         if update_fields is None or {"repo_url", "repo_host"} & set(update_fields):
             ref = parse_repo_url(self.repo_url, self.repo_host)
             self.repo_kind = ref.kind if ref else ""
             if update_fields is not None:
-                kwargs["update_fields"] = {*update_fields, "repo_kind"}
+                kwargs["update_fields"] = {*kwargs["update_fields"], "repo_kind"}
+        if update_fields is None or {*SCORE_FACTS, "score"} & set(update_fields):
+            self.score = package_score(self.repo_watchers, self.last_commit_date, self.supports_python3, timezone.now())
+            if update_fields is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "score"}
         super().save(*args, **kwargs)
 
     @property

@@ -1,1 +1,1 @@
-"""Search: the index of packages and grids, its ranking, package scores and weights, and /api/v4/search/."""
+"""Search: the index of packages and grids, its ranking and weights, and /api/v4/search/."""

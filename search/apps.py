@@ -3,7 +3,7 @@ from django.apps import AppConfig
 
 
 class SearchConfig(AppConfig):
-    """Connects the handlers that keep the search index and package scores in step with the data."""
+    """Connects the handlers that keep the search index in step with the data."""
 
     name = "search"
     default_auto_field = "django.db.models.BigAutoField"

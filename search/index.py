@@ -1,9 +1,13 @@
 """Writing the search index: one entry per package and (real) grid, from the rows they stand for.
 
-``index_package`` also stores the package's score on the Package row (with ``update()``, so no
-signal fires again and ``modified`` is left alone). Grid weights follow the top package weight,
-so every package change ends with ``sync_grid_weights``.
+The index only copies what the rows hold (a package's ``score`` is the package's own, kept by
+``Package.save``) and derives the search weights. Grid weights follow the top package weight, so
+every package change ends with ``sync_grid_weights``. Within ``muted()`` the save signals index
+nothing, for a bulk writer (the v4 import) that ``rebuild()``s once at the end.
 """
+from contextlib import contextmanager
+from contextvars import ContextVar
+
 from django.db import transaction
 from django.db.models import Case, Max, Value, When
 from django.utils import timezone
@@ -14,10 +18,29 @@ from search import scoring
 from search.models import ItemType, SearchEntry
 
 BATCH = 1000
+_muted = ContextVar("search_index_muted", default=False)
+
+
+@contextmanager
+def muted():
+    """Within the block, saves and deletes made in this thread (or task) leave the index alone.
+
+    The caller rebuilds the index afterwards (``rebuild()``); other threads still index as usual.
+    """
+    token = _muted.set(True)
+    try:
+        yield
+    finally:
+        _muted.reset(token)
+
+
+def is_muted() -> bool:
+    """Whether the current thread is inside ``muted()``."""
+    return _muted.get()
 
 
 def package_values(package: Package, now) -> dict:
-    """The entry fields of ``package`` (its ``score`` must be current)."""
+    """The entry fields of ``package``."""
     category = package.category
     last_released = package.latest_version.upload_time if package.latest_version_id else None
     return {
@@ -65,21 +88,8 @@ def grid_values(grid: Grid, has_packages: bool, top_package_weight: int) -> dict
     }
 
 
-def current_score(package: Package, now) -> int:
-    """The package's score as of ``now``."""
-    return scoring.package_score(package.repo_watchers, package.last_commit_date, package.supports_python3, now)
-
-
-def update_score(package: Package, now) -> None:
-    """Recompute ``package.score`` and store it if it changed."""
-    score = current_score(package, now)
-    if score != package.score:
-        Package.objects.filter(pk=package.pk).update(score=score)
-        package.score = score
-
-
 def index_package(package: Package) -> None:
-    """Bring the package's score and search entry up to date, then the grid weights.
+    """Bring the package's search entry up to date, then the grid weights.
 
     An entry that already holds these values is not written, and grid weights are synced only
     when the package's weight changed (only then can the top weight move), so a refresh that
@@ -87,7 +97,6 @@ def index_package(package: Package) -> None:
     """
     now = timezone.now()
     with transaction.atomic():
-        update_score(package, now)
         values = package_values(package, now)
         entries = SearchEntry.objects.filter(item_type=ItemType.PACKAGE, object_id=package.pk)
         stored = entries.values(*values).first()  # the compared columns only, not the tsvector
@@ -141,19 +150,15 @@ def relabel_category(category) -> int:
 
 
 def rebuild() -> tuple[int, int]:
-    """Rebuild the whole index (and every package score) in one transaction; returns (packages, grids)."""
+    """Rebuild the whole index in one transaction; returns (packages, grids)."""
     now = timezone.now()
     with transaction.atomic():
         SearchEntry.objects.all().delete()
         packages = Package.objects.select_related("category", "latest_version").order_by("pk")
-        entries, rescored = [], []
-        for package in packages.iterator(chunk_size=BATCH):
-            score = current_score(package, now)
-            if score != package.score:
-                package.score = score
-                rescored.append(package)
-            entries.append(SearchEntry(item_type=ItemType.PACKAGE, object_id=package.pk, **package_values(package, now)))
-        Package.objects.bulk_update(rescored, ["score"], batch_size=BATCH)
+        entries = [
+            SearchEntry(item_type=ItemType.PACKAGE, object_id=package.pk, **package_values(package, now))
+            for package in packages.iterator(chunk_size=BATCH)
+        ]
         SearchEntry.objects.bulk_create(entries, batch_size=BATCH)
         top = top_package_weight()
         filled = set(GridPackage.objects.values_list("grid_id", flat=True).distinct())

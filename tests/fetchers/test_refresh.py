@@ -10,7 +10,7 @@ from django.utils import timezone
 from fetchers.models import StoredResponse
 from fetchers.refresh import refresh_package
 from packages.models import Package, Version
-from search.scoring import package_score
+from packages.scoring import package_score
 
 from .helpers import GITHUB_API, NOW, WEEKS, answer, make_package, pypi_answer, serve_github
 

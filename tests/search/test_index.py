@@ -10,7 +10,7 @@ from django.utils import timezone
 from categories.models import Category
 from grids.models import Grid, GridPackage
 from packages.models import Package
-from search.index import rebuild
+from search.index import muted, rebuild
 from search.models import ItemType, SearchEntry
 from tests.search.conftest import make_grid, make_package
 
@@ -57,15 +57,6 @@ def test_a_refresh_style_save_with_update_fields_updates_the_entry_and_score(sam
     package.save(update_fields=["repo_watchers", "supports_python3", "last_commit_date"])
     assert entry(package).repo_watchers == 5000
     assert Package.objects.get(pk=package.pk).score == entry(package).score == 5000
-
-
-def test_the_score_is_stored_without_touching_modified(db):
-    package = make_package("scored", repo_watchers=100, supports_python3=False)
-    modified = Package.objects.get(pk=package.pk).modified
-    package.save(touch=False)
-    stored = Package.objects.get(pk=package.pk)
-    assert stored.score == package.score == 60  # 100 - 10 (no commit date) - 30 (no Python 3)
-    assert stored.modified == modified
 
 
 def test_a_deleted_package_leaves_the_index_and_its_grid_loses_weight(db):
@@ -140,7 +131,19 @@ def test_a_rebuild_repairs_what_bulk_writes_left_behind(catalogue):
     packages, grids = rebuild()
     assert (packages, grids) == (Package.objects.count(), 1)
     assert entry(catalogue["static"]).title == "Servewell Static"
-    assert Package.objects.get(slug="servewell").score == entry(catalogue["static"]).score == 3000
+    assert entry(catalogue["static"]).repo_watchers == 3000
+
+
+def test_nothing_is_indexed_within_muted_until_the_rebuild(db):
+    with muted():
+        package = make_package("quiet", description="Quiet")
+        grid = make_grid("quiet-grid", "Quiet", [package])
+    assert not SearchEntry.objects.exists()
+    rebuild()
+    assert entry(package).title == "quiet" and entry(grid).grid_shortfalls == 2
+    package.title = "Loud"
+    package.save()  # outside the block the signals index again
+    assert entry(package).title == "Loud"
 
 
 def test_saving_a_package_with_nothing_new_reads_its_entry_and_writes_nothing(db):

@@ -1,50 +1,11 @@
-"""Package score, package weight and grid weight: the SPEC's rules with worked numbers."""
+"""Package weight and grid weight: the SPEC's rules with worked numbers."""
 from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from search.scoring import full_months, grid_shortfalls, grid_weight, package_score, package_weight
+from search.scoring import grid_shortfalls, grid_weight, package_weight
 
 NOW = datetime(2026, 6, 15, 12, 0, tzinfo=UTC)
-
-
-def months_ago(months, days=0):
-    year, month = divmod(NOW.month - 1 - months, 12)
-    return NOW.replace(year=NOW.year + year, month=month + 1) - timedelta(days=days)
-
-
-def test_a_fresh_python3_package_scores_its_stars():
-    assert package_score(1000, NOW - timedelta(days=10), True, NOW) == 1000
-
-
-def test_each_full_three_months_without_a_commit_costs_ten_percent_of_the_stars():
-    assert package_score(1000, months_ago(7), True, NOW) == 800
-    assert package_score(1000, months_ago(6), True, NOW) == 800
-    assert package_score(1000, months_ago(6, days=-1), True, NOW) == 900
-
-
-def test_an_unknown_last_commit_costs_ten_percent_once():
-    assert package_score(1000, None, True, NOW) == 900
-
-
-def test_unconfirmed_python3_support_costs_thirty_percent_of_the_stars_capped_at_1000():
-    assert package_score(1000, NOW, None, NOW) == 700
-    assert package_score(1000, NOW, False, NOW) == 700
-    assert package_score(10000, NOW, False, NOW) == 9000
-
-
-def test_the_score_never_falls_below_minus_500():
-    assert package_score(10000, months_ago(60), False, NOW) == -500
-
-
-def test_the_score_is_rounded_down():
-    assert package_score(15, None, True, NOW) == 13  # 15 - 1.5
-
-
-def test_full_months_count_whole_calendar_months_only():
-    assert full_months(datetime(2026, 1, 31, tzinfo=UTC), datetime(2026, 2, 28, tzinfo=UTC)) == 0
-    assert full_months(datetime(2026, 1, 15, tzinfo=UTC), datetime(2026, 4, 15, tzinfo=UTC)) == 3
-    assert full_months(NOW, NOW - timedelta(days=40)) == 0
 
 
 BEST = dict(
