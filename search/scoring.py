@@ -3,20 +3,13 @@
 The weights (0–100) are stored with each search entry and added to its search rank; they do not
 depend on the package score (``packages.scoring``).
 """
-import math
 from datetime import datetime, timedelta
-from fractions import Fraction
 
 CRITERION = 20  # points per weight criterion; 8 criteria, scaled down to 100
 MAX_POINTS = 8 * CRITERION
 COMMIT_AGE_POINTS = [(timedelta(days=90), 20), (timedelta(days=182), 10), (timedelta(days=365), 5)]
 RECENT_RELEASE = timedelta(days=365)
 GRID_SHORTFALLS = 3  # not locked, not a header grid, no packages
-
-
-def round_half_up(value) -> int:
-    """The integer nearest to ``value``; halves go up."""
-    return math.floor(value + Fraction(1, 2))
 
 
 def package_weight(
@@ -31,21 +24,22 @@ def package_weight(
     stars: int,
     now: datetime,
 ) -> int:
-    """The search weight of a package (0–100): 8 criteria of 20 points each, scaled to 100.
+    """The search weight of a package (0–100): 8 criteria of 20 points each, scaled to 100 and
+    truncated, as the original computes it (``int(points / 160 * 100)``).
 
-    Not deprecated; has a description; downloads/1000; forks; a commit in the last 90 / 182 /
-    365 days (20 / 10 / 5); a release in the last 365 days; users; stars (each at most 20).
+    Not deprecated; has a description; downloads in whole thousands; forks; a commit in the last
+    90 / 182 / 365 days (20 / 10 / 5); a release in the last 365 days; users; stars (each at most 20).
     """
-    points = Fraction(0)
+    points = 0
     points += 0 if deprecated else CRITERION
     points += CRITERION if description.strip() else 0
-    points += min(Fraction(max(downloads, 0), 1000), CRITERION)
+    points += min(max(downloads, 0) // 1000, CRITERION)
     points += min(max(forks, 0), CRITERION)
     points += _commit_age_points(last_commit, now)
     points += CRITERION if last_release is not None and now - last_release < RECENT_RELEASE else 0
     points += min(max(users, 0), CRITERION)
     points += min(max(stars, 0), CRITERION)
-    return round_half_up(points * 100 / MAX_POINTS)
+    return int(points / MAX_POINTS * 100)
 
 
 def _commit_age_points(last_commit: datetime | None, now: datetime) -> int:
@@ -61,6 +55,13 @@ def grid_shortfalls(*, is_locked: bool, header: bool, has_packages: bool) -> int
 
 
 def grid_weight(top_package_weight: int, shortfalls: int) -> int:
-    """W − W/6, less W/6 per shortfall, where W is the top package weight; rounded half up."""
-    step = Fraction(top_package_weight, 6)
-    return round_half_up(top_package_weight - step * (1 + shortfalls))
+    """W − W/6, less W/6 per shortfall, where W is the top package weight, truncated.
+
+    Computed as the original does, in floating point one sixth at a time, so that its results
+    (49, not 50, for W = 100 and two shortfalls) are matched exactly.
+    """
+    step = top_package_weight / 6
+    weight = top_package_weight - step
+    for _ in range(shortfalls):
+        weight -= step
+    return int(weight)

@@ -95,11 +95,11 @@ def test_grid_weights_follow_the_top_package_weight(db):
     package = make_package("top", description="Described")  # not deprecated + description: 40/160 -> 25
     GridPackage.objects.create(grid=grid, package=package)
     assert entry(package).weight == 25
-    assert entry(grid).weight == 21  # 25 - 25/6
-    package.repo_watchers = 20  # +20 points -> 60/160 -> 38 (37.5 halves up)
+    assert entry(grid).weight == 20  # 25 - 25/6 = 20.83, truncated
+    package.repo_watchers = 20  # +20 points -> 60/160 -> 37 (37.5 truncated)
     package.save()
-    assert entry(package).weight == 38
-    assert entry(grid).weight == 32  # 38 - 38/6 = 31.67
+    assert entry(package).weight == 37
+    assert entry(grid).weight == 30  # 37 - 37/6 = 30.83
 
 
 def test_a_placeholder_grid_is_not_indexed_until_it_becomes_real(db):

@@ -27,13 +27,16 @@ def test_a_deprecated_package_with_nothing_else_weighs_0():
 def test_each_criterion_is_worth_at_most_20_of_160_points():
     nothing = dict(BEST, deprecated=True, description="", downloads=0, forks=0, last_commit=None, last_release=None,
                    users=0, stars=0)
-    assert package_weight(**dict(nothing, deprecated=False)) == 13  # 20/160 = 12.5, halves up
+    assert package_weight(**dict(nothing, deprecated=False)) == 12  # 20/160 = 12.5, truncated
     assert package_weight(**dict(nothing, stars=10)) == 6  # 10/160 = 6.25
     assert package_weight(**dict(nothing, downloads=8000)) == 5  # 8/160 = 5
+    assert package_weight(**dict(nothing, downloads=8999)) == 5  # whole thousands: still 8 points
+    assert package_weight(**dict(nothing, downloads=999)) == 0
     assert package_weight(**dict(nothing, forks=16, users=16)) == 20  # 32/160
+    assert package_weight(**dict(nothing, forks=7, stars=4)) == 6  # 11/160 = 6.875, truncated
 
 
-@pytest.mark.parametrize("days, expected", [(89, 13), (100, 6), (200, 3), (400, 0), (None, 0)])
+@pytest.mark.parametrize("days, expected", [(89, 12), (100, 6), (200, 3), (400, 0), (None, 0)])
 def test_recent_commits_earn_20_10_or_5_points(days, expected):
     nothing = dict(BEST, deprecated=True, description="", downloads=0, forks=0, last_release=None, users=0, stars=0)
     last_commit = None if days is None else NOW - timedelta(days=days)
@@ -42,7 +45,7 @@ def test_recent_commits_earn_20_10_or_5_points(days, expected):
 
 def test_only_a_release_within_a_year_earns_points():
     nothing = dict(BEST, deprecated=True, description="", downloads=0, forks=0, last_commit=None, users=0, stars=0)
-    assert package_weight(**dict(nothing, last_release=NOW - timedelta(days=364))) == 13
+    assert package_weight(**dict(nothing, last_release=NOW - timedelta(days=364))) == 12
     assert package_weight(**dict(nothing, last_release=NOW - timedelta(days=366))) == 0
 
 
@@ -57,6 +60,10 @@ def test_only_a_release_within_a_year_earns_points():
         (120, False, False, False, 40),
         (60, True, True, True, 50),
         (100, True, True, True, 83),
+        (100, False, True, True, 66),
+        (100, False, False, True, 49),  # the original's float steps: 49.99999999999999
+        (100, False, False, False, 33),
+        (85, False, True, True, 56),
         (0, False, False, False, 0),
     ],
 )
