@@ -140,7 +140,8 @@ def validate(kind, data):
 
 
 def _check_identity(model, ident, slug):
-    """Raise ``Conflict`` unless row ``ident`` is absent, a placeholder or already ``slug``, and
+    """Raise ``Conflict`` unless row ``ident`` is absent, a placeholder (or one still holding its
+    placeholder slug) or already ``slug``, and
     no other row holds ``slug``: an import never moves a slug from one id to another."""
     placeholders = any(f.name == "is_placeholder" for f in model._meta.fields)
     for pk, held, is_placeholder in model.objects.filter(Q(pk=ident) | Q(slug=slug)).values_list(
@@ -148,7 +149,9 @@ def _check_identity(model, ident, slug):
     ):
         if pk != ident:
             raise Conflict(f"conflict: slug {slug!r} is id {pk} here, the document says {ident}")
-        if held != slug and not is_placeholder:
+        # an editor may have made a placeholder a real row (admin save) without renaming its slug
+        unrenamed = held == f"placeholder-{model._meta.model_name}-{ident}"
+        if held != slug and not (is_placeholder or unrenamed):
             raise Conflict(f"conflict: id {ident} is {held!r} here, the document says {slug!r}")
 
 

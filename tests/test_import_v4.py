@@ -118,8 +118,12 @@ def test_a_changed_document_updates_its_row_and_only_that_row(dataset):
     assert sorted(hstore.versions.values_list("number", flat=True)) == ["1.4.2", "1.5.0"]
 
 
-def test_a_real_document_fills_in_its_placeholder(dataset):
+@pytest.mark.parametrize("promoted", [False, True])
+def test_a_real_document_fills_in_its_placeholder(dataset, promoted):
     run_import(dataset)
+    if promoted:  # an editor saved the placeholders in the admin, keeping their placeholder slugs
+        Grid.objects.filter(pk=161).update(is_placeholder=False, title="Postgres (edited)")
+        Category.objects.filter(pk=1).update(is_placeholder=False)
     (dataset / "grids").mkdir()
     (dataset / "categories").mkdir()
     (dataset / "grids" / "161.json").write_text(json.dumps({
