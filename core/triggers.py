@@ -90,9 +90,16 @@ RULES = [
     Rule(
         "packages.Package",
         (Document("package", "id"), Listing("package-list")),
-        # The refresh's bookkeeping; no document shows it.
-        unshown=frozenset({"last_attempted_at", "fetch_error", "fetch_error_at", "fetch_error_count"}),
-        also=((("title", "slug"), (Listing("grid-list"), GridsOfPackage("id"))),),
+        # The refresh's bookkeeping; no document shows it. ``score`` (it decays with time) and
+        # ``repo_kind`` (derived from shown columns) no document shows either, but the list filters
+        # and orders by them.
+        unshown=frozenset(
+            {"last_attempted_at", "fetch_error", "fetch_error_at", "fetch_error_count", "score", "repo_kind"}
+        ),
+        also=(
+            (("title", "slug"), (Listing("grid-list"), GridsOfPackage("id"))),
+            (("score", "repo_kind"), (Listing("package-list"),)),
+        ),
     ),
     Rule("packages.Version", (Document("package", "package_id"), Listing("package-list")),
          unshown=frozenset({"created", "modified"}), moved=True),

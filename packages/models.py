@@ -119,21 +119,29 @@ class Package(TimeStampedModel):
     def __str__(self):
         return self.title
 
-    def save(self, *args, **kwargs):
-        """Save the row, first setting the fields derived from those it writes: ``repo_kind`` when
-        ``repo_url`` or ``repo_host`` may have changed, ``score`` (as of now) when a fact it depends
-        on or the score itself is written. A score decays with time: the refresh writes it every time.
+    def set_derived(self, written=None):
+        """Set the fields derived from others and return their names (a set): ``repo_kind`` when
+        ``written`` (names of the fields being written; None for all) holds ``repo_url`` or
+        ``repo_host``, ``score`` (as of now) when it holds a fact the score depends on or the score.
         """
-        update_fields = kwargs.get("update_fields")
-        if update_fields is None or {"repo_url", "repo_host"} & set(update_fields):
+        derived = set()
+        if written is None or {"repo_url", "repo_host"} & set(written):
             ref = parse_repo_url(self.repo_url, self.repo_host)
             self.repo_kind = ref.kind if ref else ""
-            if update_fields is not None:
-                kwargs["update_fields"] = {*kwargs["update_fields"], "repo_kind"}
-        if update_fields is None or {*SCORE_FACTS, "score"} & set(update_fields):
+            derived.add("repo_kind")
+        if written is None or {*SCORE_FACTS, "score"} & set(written):
             self.score = package_score(self.repo_watchers, self.last_commit_date, self.supports_python3, timezone.now())
-            if update_fields is not None:
-                kwargs["update_fields"] = {*kwargs["update_fields"], "score"}
+            derived.add("score")
+        return derived
+
+    def save(self, *args, **kwargs):
+        """Save the row, first setting the fields derived from those it writes (``set_derived``).
+        A score decays with time: the refresh writes it every time.
+        """
+        update_fields = kwargs.get("update_fields")
+        derived = self.set_derived(update_fields)
+        if update_fields is not None:
+            kwargs["update_fields"] = {*update_fields, *derived}
         super().save(*args, **kwargs)
 
     @property

@@ -57,6 +57,14 @@ WRITES = {
         ),
         set(),
     ),
+    "A's score alone, as it decays (the list orders by it; no document shows it)": (
+        lambda s: Package.objects.filter(pk=_gh(s).pk).update(score=-7),
+        {"package list"},
+    ),
+    "A's host kind alone, by update() (the list filters by it)": (
+        lambda s: Package.objects.filter(pk=_gh(s).pk).update(repo_kind="forgejo"),
+        {"package list"},
+    ),
     "A saved with nothing changed": (lambda s: _gh(s).save(touch=False), set()),
     "A renamed": (
         lambda s: Package.objects.filter(pk=_gh(s).pk).update(title="Gh renamed"),
