@@ -3,7 +3,7 @@
     .venv/bin/python benchmarks/refresh.py [--packages 2000] [--latency 0.05] [--pools prefork:1,threads:32,threads:16x2]
 
 Needs PostgreSQL and Redis on 127.0.0.1 (it creates and drops the database ``djpackages_bench``
-and uses Redis databases 12 and 13). For each pool (``prefork:K`` is ``celery worker -P prefork
+and uses Redis databases 12 and 13, or the two that ``BENCH_REDIS_DBS`` names, e.g. ``4,5``). For each pool (``prefork:K`` is ``celery worker -P prefork
 -c K``, ``threads:K`` one process of K threads, ``threads:KxN`` N such processes) it marks every package due, runs one sweep and
 times the refreshes: packages per minute, the worker's CPU time per package (user + system of
 every worker process, from /proc) and its peak memory (the sum of every worker process's VmHWM).
@@ -21,12 +21,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 DB = "djpackages_bench"
+CACHE_DB, BROKER_DB = (int(n) for n in os.environ.get("BENCH_REDIS_DBS", "12,13").split(","))
 os.environ.update(
     DJANGO_SETTINGS_MODULE="djpackages.settings",
     DATABASE_URL=f"postgres://postgres@127.0.0.1:5432/{DB}",
-    CELERY_BROKER_URL="redis://127.0.0.1:6379/13",
-    CACHE_URL="redis://127.0.0.1:6379/12",
-    RATE_LIMIT_STORAGE_URL="redis://127.0.0.1:6379/12",
+    CELERY_BROKER_URL=f"redis://127.0.0.1:6379/{BROKER_DB}",
+    CACHE_URL=f"redis://127.0.0.1:6379/{CACHE_DB}",
+    RATE_LIMIT_STORAGE_URL=f"redis://127.0.0.1:6379/{CACHE_DB}",
     RATE_LIMIT_GITHUB="1000000/hour",
     RATE_LIMIT_PYPI="1000000/hour",
     DEBUG="off",
@@ -122,7 +123,7 @@ def main():
     print(f"{args.packages} packages, upstream latency {args.latency * 1000:.0f} ms")
 
     def run(pool, concurrency, processes, forget_etags):
-        for number in (12, 13):
+        for number in (CACHE_DB, BROKER_DB):
             redis.Redis.from_url(f"redis://127.0.0.1:6379/{number}").flushdb()
         Package.objects.update(last_fetched=None, last_attempted_at=None)
         if forget_etags:

@@ -7,7 +7,8 @@ keep their stored value, so a timeout, a 5xx, a rate limit, a 202, a malformed b
 never blanks a package, and a 404 never marks it deprecated. A ``pypi_url`` that names no
 project is an error of the PyPI half (an empty one is no error: nothing to fetch). The error
 texts (one per failed half or call) go to ``fetch_error`` with their time and a count that goes
-back to 0 after a refresh without errors.
+back to 0 after a refresh without errors. A refresh without errors also deletes the package's
+stored answers to URLs it no longer asks for.
 
 ``modified`` moves when a stored fact of the package changed (the latest version included);
 the Version rows, ``last_fetched``, ``last_attempted_at`` and the ``fetch_error`` fields are
@@ -72,7 +73,7 @@ def refresh_package(package_id: int, *, now: datetime | None = None) -> RefreshR
     now = now or timezone.now()
     package = Package.objects.get(pk=package_id)
     result = RefreshResult(package_id)
-    client = HttpClient()
+    client = HttpClient(package_id)
     ref = parse_repo_url(package.repo_url, package.repo_host)
     repo_facts = ref and _attempt(result, ref.web_url, lambda: HOSTS[ref.kind].fetch(ref, client, now))
     if repo_facts:
@@ -99,6 +100,8 @@ def refresh_package(package_id: int, *, now: datetime | None = None) -> RefreshR
         _record_outcome(package, result, succeeded=succeeded, served_change=served_change, now=now)
         # Writing "score" makes Package.save recompute it as of now, whether or not a fact changed.
         package.save(update_fields=changes.fields - {"versions"} | OUTCOME_FIELDS | {"score"}, touch=served_change)
+    if result.ok:
+        client.forget_unasked()
     return result
 
 

@@ -10,7 +10,7 @@
   (``TooLarge``, "body over 5 MiB: GET <url>"), unread when its Content-Length says so, else as
   soon as the bytes read pass the limit, before anything is parsed or stored;
 - conditional GETs: the ETag / Last-Modified of each successful answer is stored per URL
-  (``StoredResponse``) and sent back; a 304 is answered from the stored body;
+  (``StoredResponse``, owned by the refreshed package) and sent back; a 304 is answered from the stored body;
 - redirects are followed; the answer carries the final URL;
 - rate limits (429, 403 with rate-limit headers or GitHub's "secondary rate limit") block the host for all workers (``ratelimit``),
   and every request spends from the host's configured budget (``budget``);
@@ -210,11 +210,16 @@ class HttpClient:
 
     Its time budget, ``REFRESH_TIME_BUDGET_SECONDS`` (``time_budget``, seconds), runs from its
     creation; its ``RETRIES`` retries are for all its calls together (see the module docstring).
+    With ``package_id``, the stored answers of that package are read in one query at the first
+    call, the answers it stores are that package's, and ``urls`` collects every URL it asked for.
     """
 
-    def __init__(self):
+    def __init__(self, package_id: int | None = None):
         self.calls = 0
         self.not_modified = 0
+        self.package_id = package_id
+        self.urls: set[str] = set()
+        self._stored: dict[str, StoredResponse] | None = None
         self.time_budget = settings.REFRESH_TIME_BUDGET_SECONDS
         self._allowance = Allowance(RETRIES, time.monotonic() + self.time_budget)
         self._session = _new_session(RefreshRetry(total=None, allowance=self._allowance, **RETRY_OPTIONS))
@@ -233,7 +238,7 @@ class HttpClient:
         host = urlsplit(url).netloc.lower()
         was_limited = ratelimit.check(host)
         budget.spend(host)
-        stored = StoredResponse.objects.filter(url=url).first()
+        stored = self._stored_answer(url)
         headers = api.auth_headers(url) if api else {}
         if stored and stored.etag:
             headers["If-None-Match"] = stored.etag
@@ -247,7 +252,31 @@ class HttpClient:
         if response.status_code == 304 and stored:
             self.not_modified += 1
             return JsonResponse(200, stored.json(), stored.final_url, bool(response.history), True, stored.headers)
-        return self._read(url, response, body)
+        return self._read(url, response, body, self.package_id)
+
+    def _stored_answer(self, url: str) -> StoredResponse | None:
+        """The stored answer to ``url``: from the package's rows (read once), else looked up by URL
+        (a row another package stored, or one stored before rows had a package, which this package
+        then takes)."""
+        self.urls.add(url)
+        if self.package_id is None:
+            return StoredResponse.objects.filter(url=url).first()
+        if self._stored is None:
+            self._stored = {row.url: row for row in StoredResponse.objects.filter(package_id=self.package_id)}
+        if url in self._stored:
+            return self._stored[url]
+        stored = StoredResponse.objects.filter(url=url).first()
+        if stored and stored.package_id is None:
+            StoredResponse.objects.filter(pk=stored.pk, package__isnull=True).update(package_id=self.package_id)
+        return stored
+
+    def forget_unasked(self) -> int:
+        """Delete the package's stored answers to URLs this client did not ask for (its repository or
+        PyPI URL changed); call it only after a refresh that made every call it needed. Returns how many."""
+        unasked = set(self._stored or ()) - self.urls
+        if not unasked:
+            return 0
+        return StoredResponse.objects.filter(package_id=self.package_id, url__in=unasked).delete()[0]
 
     def pages(
         self, url: str, *, params: dict | None = None, api: Api | None = None, next_url: Callable | None = None
@@ -292,7 +321,7 @@ class HttpClient:
         return bytes(body)
 
     @staticmethod
-    def _read(url: str, response: requests.Response, body: bytes) -> JsonResponse:
+    def _read(url: str, response: requests.Response, body: bytes, package_id: int | None) -> JsonResponse:
         status = response.status_code
         if status in (404, 410):
             raise NotFound(f"HTTP {status} not found: GET {url}")
@@ -308,7 +337,8 @@ class HttpClient:
             raise BadResponse(f"malformed JSON: GET {url}: {error}") from error
         etag, last_modified = response.headers.get("ETag", ""), response.headers.get("Last-Modified", "")
         if etag or last_modified:
-            StoredResponse.store(url, final_url=response.url, etag=etag, last_modified=last_modified, headers=kept, body=body)
+            StoredResponse.store(url, final_url=response.url, etag=etag, last_modified=last_modified, headers=kept,
+                                 body=body, package_id=package_id)
         return answer
 
 

@@ -101,20 +101,6 @@ def test_a_second_refresh_of_an_unchanged_package_is_answered_entirely_by_304s(r
     assert pkg.repo_watchers == 401 and pkg.pypi_version == "1.0.0"
 
 
-def test_an_unchanged_refresh_reads_the_category_and_latest_version_with_the_package(rsps, django_assert_max_num_queries):
-    serve_github(rsps)
-    serve_pypi(rsps)
-    pkg = package()
-    refresh_package(pkg.id)
-    rsps.reset()
-    for stored in StoredResponse.objects.all():
-        answer(rsps, stored.url, status=304)
-    # the package, 5 stored answers, the locked package joined with its category and latest version,
-    # its versions, the save, the search entry, the transaction's and savepoint's statements
-    with django_assert_max_num_queries(14):
-        refresh_package(pkg.id)
-
-
 def test_modified_moves_when_a_served_fact_changes(rsps):
     serve_github(rsps)
     serve_pypi(rsps)
