@@ -8,7 +8,8 @@ and uses Redis databases 12 and 13, or the two that ``BENCH_REDIS_DBS`` names, e
 times the refreshes: packages per minute, the worker's CPU time per package (user + system of
 every worker process, from /proc) and its peak memory (the sum of every worker process's VmHWM).
 It then refreshes again with the last pool and nothing changed (all 304s). Each figure is printed
-beside the issue's target.
+beside the issue's target. Given several sizes (``--packages 1000,20000``) it runs each in a fresh
+database and compares the highest peak memory of the smallest and largest ("flat": at most 10% more).
 """
 import argparse
 import os
@@ -36,7 +37,7 @@ os.environ.update(
 )
 
 
-TARGETS = {"first": 1200, "unchanged": 3000, "cpu_ms": 40, "memory_mib": 300}
+TARGETS = {"first": 1200, "unchanged": 3000, "cpu_ms": 40, "memory_mib": 300, "memory_growth_percent": 10}
 TICKS = os.sysconf("SC_CLK_TCK")
 
 
@@ -91,36 +92,57 @@ def versus(value, target, higher_is_better=True):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--packages", type=int, default=2000)
+    parser.add_argument("--packages", default="2000", help="how many packages; several (e.g. 1000,20000) to compare peak memory")
     parser.add_argument("--latency", type=float, default=0.05, help="seconds per upstream answer")
     parser.add_argument("--pools", default="prefork:1,threads:32,threads:16x2", help="worker pools to try, pool:concurrency")
     args = parser.parse_args()
+    sizes = [int(n) for n in args.packages.split(",")]
 
-    subprocess.run(["psql", "-q", "-h", "127.0.0.1", "-U", "postgres", "-c", f"DROP DATABASE IF EXISTS {DB}", "-c", f"CREATE DATABASE {DB}"], check=True)
     from tests.upstream import FakeUpstream
 
     upstream = FakeUpstream(latency=args.latency).start()
     os.environ.update(GITHUB_API_URL=upstream.github_url, PYPI_JSON_URL=upstream.pypi_url)
-
     import django
 
     django.setup()
+    peaks = {size: bench(size, [parse(spec) for spec in args.pools.split(",")], upstream) for size in sizes}
+    if len(sizes) > 1:
+        low, high = min(sizes), max(sizes)
+        growth = peaks[high] / peaks[low] - 1
+        print(f"peak memory {peaks[low]:.0f} MiB at {low} packages, {peaks[high]:.0f} MiB at {high}: "
+              f"{growth:+.0%} {versus(growth * 100, TARGETS['memory_growth_percent'], False)}")
+    upstream.stop()
+
+
+def parse(spec):
+    """``"threads:16x2"`` -> ``("threads", 16, 2)``."""
+    pool, _, size = spec.partition(":")
+    concurrency, _, processes = size.partition("x")
+    return pool, int(concurrency), int(processes or 1)
+
+
+def bench(packages, pools, upstream):
+    """Refresh ``packages`` packages with each pool in turn (first refreshes), then once more with
+    the last pool and nothing changed; print each run's figures. Returns the highest peak memory (MiB)."""
     import redis
     from django.core.management import call_command
+    from django.db import connections
 
     from categories.models import Category
     from fetchers.models import StoredResponse
     from fetchers.tasks import sweep
     from packages.models import Package
 
+    connections.close_all()
+    subprocess.run(["psql", "-q", "-h", "127.0.0.1", "-U", "postgres", "-c", f"DROP DATABASE IF EXISTS {DB}", "-c", f"CREATE DATABASE {DB}"], check=True)
     call_command("migrate", verbosity=0)
     category = Category.objects.create(title="App", slug="apps")
     Package.objects.bulk_create(
-        Package(title=f"p{i}", slug=f"p{i}", category=category, repo_url=f"https://github.com/bench/p{i}", pypi_url=f"p{i}")
-        for i in range(args.packages)
+        (Package(title=f"p{i}", slug=f"p{i}", category=category, repo_url=f"https://github.com/bench/p{i}", pypi_url=f"p{i}")
+         for i in range(packages)), batch_size=1000,
     )
-    os.environ["REFRESH_SWEEP_SIZE"] = str(args.packages)
-    print(f"{args.packages} packages, upstream latency {args.latency * 1000:.0f} ms")
+    os.environ["REFRESH_SWEEP_SIZE"] = str(packages)
+    print(f"{packages} packages, upstream latency {upstream.latency * 1000:.0f} ms")
 
     def run(pool, concurrency, processes, forget_etags):
         for number in (CACHE_DB, BROKER_DB):
@@ -148,26 +170,24 @@ def main():
             os.killpg(worker.pid, signal.SIGTERM)
             worker.wait()
         answers = upstream.requests[before:]
-        rate, cpu_ms = args.packages / elapsed * 60, cpu / args.packages * 1000
+        rate, cpu_ms = packages / elapsed * 60, cpu / packages * 1000
         return rate, cpu_ms, memory, len(answers), sum(status == 304 for _, status in answers)
 
-    def parse(spec):  # "threads:16x2" -> ("threads", 16, 2)
-        pool, _, size = spec.partition(":")
-        concurrency, _, processes = size.partition("x")
-        return pool, int(concurrency), int(processes or 1)
-
-    pools = [parse(spec) for spec in args.pools.split(",")]
+    peak = 0
     for pool in pools:
         rate, cpu_ms, memory, calls, _ = run(*pool, forget_etags=True)
+        peak = max(peak, memory)
         print(f"{args_label(pool)} first refresh: {rate:6.0f} packages/min {versus(rate, TARGETS['first'])}, "
               f"CPU {cpu_ms:.1f} ms/package {versus(cpu_ms, TARGETS['cpu_ms'], False)}, "
               f"peak memory {memory:.0f} MiB {versus(memory, TARGETS['memory_mib'], False)}, "
-              f"{calls / args.packages:.2f} requests/package")
+              f"{calls / packages:.2f} requests/package")
     rate, cpu_ms, memory, calls, not_modified = run(*pools[-1], forget_etags=False)
+    peak = max(peak, memory)
     print(f"{args_label(pools[-1])} unchanged refresh: {rate:6.0f} packages/min {versus(rate, TARGETS['unchanged'])}, "
-          f"CPU {cpu_ms:.1f} ms/package {versus(cpu_ms, TARGETS['cpu_ms'], False)}, peak memory {memory:.0f} MiB, "
-          f"{calls / args.packages:.2f} requests/package, {not_modified / max(calls, 1):.0%} answered 304")
-    upstream.stop()
+          f"CPU {cpu_ms:.1f} ms/package {versus(cpu_ms, TARGETS['cpu_ms'], False)}, "
+          f"peak memory {memory:.0f} MiB {versus(memory, TARGETS['memory_mib'], False)}, "
+          f"{calls / packages:.2f} requests/package, {not_modified / max(calls, 1):.0%} answered 304")
+    return peak
 
 
 if __name__ == "__main__":
