@@ -1,6 +1,7 @@
 """The editors' admin in a real browser: logging in, and an edit that the API shows at once."""
 import json
 import re
+from urllib.parse import parse_qsl
 
 
 def test_an_editor_logs_in_with_the_login_form(page, editor):
@@ -73,3 +74,35 @@ def test_refresh_now_against_a_fake_github_brings_its_facts_to_the_api(logged_in
         401, 85, "Django Enhancement Proposals")
     page.goto(f"/admin/packages/package/{deps.pk}/change/")
     assert "Django Enhancement Proposals" in page.inner_text("#content")
+
+
+def test_the_grid_editor_edits_the_cells_as_one_table_and_sends_only_the_changed_ones(logged_in, shelf):
+    from grids.models import Element, Feature, GridPackage
+
+    packages, web = shelf
+    sync = Feature.objects.create(grid=web, title="Sync")
+    Feature.objects.create(grid=web, title="Admin")
+    Element.objects.create(feature=sync, grid_package=GridPackage.objects.get(grid=web, package=packages["gh"]), text="yes")
+    page = logged_in
+    page.goto(f"/admin/grids/grid/{web.pk}/change/")
+    page.click("a:text-is('Edit cells')")
+    page.wait_for_url(re.compile(rf"/admin/grids/grid/{web.pk}/cells/$"))
+    table = page.locator(".grid-cells table")
+    assert [t.strip() for t in table.locator("thead th").all_text_contents()] == ["Feature", "CB", "GH"]
+    assert [t.strip() for t in table.locator("tbody th").all_text_contents()] == ["Sync", "Admin"]
+    assert page.get_by_label("Sync / GH").input_value() == "yes"
+
+    page.get_by_label("Admin / CB").fill("since 2.0")
+    page.get_by_label("Sync / GH").fill("")
+    with page.expect_request(lambda r: r.method == "POST") as sent:
+        page.click("input[name=_save]")
+    posted = dict(parse_qsl(sent.value.post_data, keep_blank_values=True))
+    admin_cb = f"cell-{web.features.get(title='Admin').pk}-{GridPackage.objects.get(grid=web, package=packages['cb']).pk}"
+    sync_gh = f"cell-{sync.pk}-{GridPackage.objects.get(grid=web, package=packages['gh']).pk}"
+    assert posted.pop("csrfmiddlewaretoken") and posted == {admin_cb: "since 2.0", sync_gh: "", "_save": "Save"}
+    page.wait_for_url(re.compile(rf"/admin/grids/grid/{web.pk}/cells/$"))
+    assert "1 cell(s) saved, 1 cleared." in page.inner_text(".messagelist")
+    assert page.get_by_label("Admin / CB").input_value() == "since 2.0"
+    assert page.get_by_label("Sync / GH").input_value() == ""
+    assert {(e.feature.title, e.grid_package.package.slug): e.text for e in Element.objects.filter(feature__grid=web)} == {
+        ("Admin", "cb"): "since 2.0"}
