@@ -28,7 +28,41 @@ class Grid(TimeStampedModel):
         return self.title
 
 
-class GridPackage(TimeStampedModel):
+class KeepsItsCellsInItsGrid:
+    """For the models a grid cell points at (``Feature``, ``GridPackage``): once one has cells it
+    cannot move to another grid, since its cells would then pair two grids. ``clean`` (so an admin
+    form shows the error on ``grid``) and ``save`` (so no code path stores it) raise ValidationError.
+    """
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        """The row as loaded, remembering the grid it was stored under."""
+        instance = super().from_db(db, field_names, values)
+        instance._stored_grid_id = instance.__dict__.get("grid_id")
+        return instance
+
+    def clean(self):
+        """Refuse a move to another grid of a row that has cells."""
+        super().clean()
+        if self._state.adding or self.pk is None:
+            return
+        stored = getattr(self, "_stored_grid_id", None)
+        if stored is None:
+            stored = type(self).objects.filter(pk=self.pk).values_list("grid_id", flat=True).first()
+        if stored is not None and self.grid_id != stored and self.elements.exists():
+            raise ValidationError({"grid": (
+                f"This {self._meta.verbose_name} has cells in its grid; it cannot move to another grid "
+                f"(empty its cells in the grid editor first)."
+            )})
+
+    def save(self, *args, **kwargs):
+        """Save the row; a move to another grid of a row with cells raises ValidationError."""
+        KeepsItsCellsInItsGrid.clean(self)
+        super().save(*args, **kwargs)
+        self._stored_grid_id = self.grid_id
+
+
+class GridPackage(KeepsItsCellsInItsGrid, TimeStampedModel):
     """Membership of a package in a grid.
 
     A package lists its grids by ``position`` (set by the v4 importer, which keeps upstream's
@@ -51,7 +85,7 @@ class GridPackage(TimeStampedModel):
         return f"{self.grid} / {self.package}"
 
 
-class Feature(TimeStampedModel):
+class Feature(KeepsItsCellsInItsGrid, TimeStampedModel):
     """A row of a grid: one property the grid compares across its packages."""
 
     grid = models.ForeignKey(Grid, on_delete=models.CASCADE, related_name="features")

@@ -89,3 +89,33 @@ def test_a_grid_without_features_says_where_to_add_them(admin_client, shelf):
     empty = Grid.objects.get(slug="empty")
     html = admin_client.get(url(empty)).content.decode()
     assert "This grid has no features yet" in html and "<textarea" not in html
+
+
+@pytest.mark.parametrize("kind", ["feature", "gridpackage"])
+def test_a_feature_or_membership_with_cells_cannot_move_to_another_grid(admin_client, grid, kind):
+    """Its cells would pair two grids: the admin form says so on its grid field, and the model refuses any save."""
+    from django.core.exceptions import ValidationError
+
+    web, features, members = grid
+    other = Grid.objects.get(slug="other")
+    row = features["sync"] if kind == "feature" else members["gh"]
+    change = reverse(f"admin:grids_{kind}_change", args=[row.pk])
+    data = {"grid": other.pk, "title": row.title} if kind == "feature" else {"grid": other.pk, "package": row.package_id}
+    if kind == "gridpackage":
+        GridPackage.objects.filter(grid=other).delete()  # room for gh in the other grid
+    response = admin_client.post(change, data)
+    assert response.status_code == 200
+    assert "cannot move to another grid" in str(response.context["adminform"].form.errors["grid"])
+    row.refresh_from_db()
+    assert row.grid_id == web.pk
+
+    moved = type(row).objects.get(pk=row.pk)
+    moved.grid = other
+    with pytest.raises(ValidationError):
+        moved.save()
+    assert type(row).objects.get(pk=row.pk).grid_id == web.pk
+    assert all(e.feature.grid_id == e.grid_package.grid_id for e in Element.objects.select_related("feature", "grid_package"))
+
+    row.elements.all().delete()  # without cells it may move
+    assert admin_client.post(change, data).status_code == 302
+    assert type(row).objects.get(pk=row.pk).grid_id == other.pk
