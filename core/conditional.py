@@ -1,12 +1,15 @@
 """Conditional GET and the response cache of the API, both keyed by the validators of each answer.
 
-An API answer depends only on the data it shows and on the request's scheme, host, path, query
-string and ``Accept`` header (the API reads no cookies or credentials). Each viewset names the
+An API answer depends only on the data it shows, on the request's scheme, host, path, query
+string and ``Accept`` header, and on whether its reader is an editor (``core.viewers``: the
+browsable page links editors to the admin; the API reads no other cookie or credential). Each viewset names the
 validators of what it shows (``core.models``): ``document_scope`` for a detail (and its
 detail routes), ``list_scopes`` for its list (and for every action, when it sets
 ``scopes_cover_details``: answers that show other documents' slugs, as v3's do). The ETag hashes those validators' values with the
-request's inputs and the release, so it changes exactly when the answer may have, and an
-answer's ETag survives writes that do not touch what it shows.
+request's inputs (an editor's with a mark of their own, so that editors and everyone else never
+share a cached answer) and the release, so it changes exactly when the answer may have, and an
+answer's ETag survives writes that do not touch what it shows. A browsable (HTML) answer says
+``Vary: Cookie``, so that a browser does not show a page it kept from before its reader logged in.
 
 ``APIResponseCacheMiddleware`` is the one place that answers conditional requests: for a GET or
 HEAD under ``/api/`` it reads the validators (one query), serves the answer from the per-process
@@ -25,13 +28,14 @@ from django.conf import settings
 from django.core.cache import caches
 from django.http import HttpResponse
 from django.urls import Resolver404, resolve
-from django.utils.cache import get_conditional_response
+from django.utils.cache import get_conditional_response, patch_vary_headers
 from django.utils.http import http_date, quote_etag
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 from rest_framework.routers import APIRootView
 
 from core.api import id_or_slug
 from core.models import document_version, list_versions
+from core.viewers import is_editor
 
 try:
     RELEASE = metadata.version("djpackages")  # a release that changes the output bumps it
@@ -83,9 +87,10 @@ def read_validators(request):
     if versions is None:
         return None
     token, changed_at = versions
-    key = "\n".join(
-        [RELEASE, token, request.scheme, request.get_host(), request.get_full_path(), request.headers.get("Accept", "")]
-    )
+    inputs = [RELEASE, token, request.scheme, request.get_host(), request.get_full_path(), request.headers.get("Accept", "")]
+    if is_editor(request):
+        inputs.append("editor")
+    key = "\n".join(inputs)
     etag = quote_etag(hashlib.blake2b(key.encode("utf-8", "surrogateescape"), digest_size=16).hexdigest())
     last_modified = int(changed_at.replace(tzinfo=changed_at.tzinfo or dt_timezone.utc).timestamp()) if changed_at else None
     return etag, last_modified
@@ -106,8 +111,8 @@ class APIResponseCacheMiddleware:
     with ETag and Last-Modified on every 200 and 304, and the 304 or 412 that the request's
     conditional headers call for.
 
-    It sits before the session, CSRF, authentication and message middleware, which an answer
-    from the cache does not need.
+    It sits after the session middleware, which it needs to tell editors apart; the session
+    and the user are read only for a request that carries the session cookie.
     """
 
     def __init__(self, get_response):
@@ -129,6 +134,8 @@ class APIResponseCacheMiddleware:
             response.headers.setdefault("ETag", etag)
             if last_modified is not None:
                 response.headers.setdefault("Last-Modified", http_date(last_modified))
+            if response.get("Content-Type", "").startswith("text/html"):
+                patch_vary_headers(response, ["Cookie"])
             if _cacheable(response):
                 self.cache.set(etag, (response.content, list(response.items())))
             response["X-Cache"] = "miss"

@@ -121,3 +121,35 @@ def test_a_grid_membership_shows_at_once(client, sample):
     assert _json(client, f"/api/v4/grids/{grid.pk}/")["packages"] == ["http://testserver/api/v4/packages/1327/"]
     GridPackage.objects.filter(grid=grid).delete()
     assert _json(client, "/api/v4/packages/1327/")["grids"] == before
+
+
+def test_an_editor_gets_a_link_to_the_admin_page_and_never_shares_a_cached_page_with_anyone_else(client, admin_client, sample):
+    """The browsable package page links staff to its admin page; the cache keeps editors' and everyone else's apart."""
+    from django.contrib.auth import get_user_model
+
+    link = 'href="/admin/packages/package/1327/change/"'
+    path = "/api/v4/packages/1327/"
+    anonymous = client.get(path, HTTP_ACCEPT="text/html")
+    assert anonymous["X-Cache"] == "miss" and link not in anonymous.content.decode()
+    editor = admin_client.get(path, HTTP_ACCEPT="text/html")
+    assert editor["X-Cache"] == "miss" and link in editor.content.decode() and editor["ETag"] != anonymous["ETag"]
+    assert editor.content.decode().replace(
+        '<li><a href="/admin/packages/package/1327/change/" id="admin-link">Edit in the admin</a></li>', "") == anonymous.content.decode()
+    again = client.get(path, HTTP_ACCEPT="text/html")
+    assert again["X-Cache"] == "hit" and again.content == anonymous.content and again["ETag"] == anonymous["ETag"]
+    editor_again = admin_client.get(path, HTTP_ACCEPT="text/html")
+    assert editor_again["X-Cache"] == "hit" and editor_again.content == editor.content
+    assert client.get(path, HTTP_ACCEPT="text/html", HTTP_IF_NONE_MATCH=editor["ETag"]).status_code == 200
+    for page in (anonymous, editor, again, editor_again):
+        assert "Cookie" in page["Vary"]  # a browser keeps no page across a log-in
+
+    member = get_user_model().objects.create_user("member", password="pass-word-9")  # logged in, not staff
+    client.force_login(member)
+    shown = client.get(path, HTTP_ACCEPT="text/html")
+    assert shown["X-Cache"] == "hit" and shown.content == anonymous.content
+
+    json_anonymous = client.get(path)
+    assert json_anonymous.content == admin_client.get(path).content  # JSON is everyone's
+    assert "Cookie" not in client.__class__().get(path).get("Vary", "")  # an anonymous JSON answer varies on Accept only
+    listed = admin_client.get("/api/v4/packages/", HTTP_ACCEPT="text/html").content.decode()
+    assert 'id="admin-link"' not in listed  # a list is no row

@@ -68,9 +68,28 @@ class PageProblems(list):
 @pytest.fixture
 def page(browser, live_server, request):
     """A fresh browser page on the live server (``page.goto("/api/v4/")``), watched for problems."""
+    yield from _watched_page(browser, live_server, request)
+
+
+@pytest.fixture
+def phone(browser, live_server, request):
+    """Like ``page``, on a phone: a 390 × 844 CSS pixel touch screen that honours the viewport meta."""
+    yield from _watched_page(
+        browser, live_server, request, viewport={"width": 390, "height": 844}, device_scale_factor=3,
+        is_mobile=True, has_touch=True,
+    )
+
+
+@pytest.fixture
+def page_of_anyone(browser, live_server, request):
+    """A second ``page``, in a browser context of its own (no cookies shared with ``page``)."""
+    yield from _watched_page(browser, live_server, request)
+
+
+def _watched_page(browser, live_server, request, **options):
     origin = urlsplit(live_server.url)
     problems = PageProblems(live_server.url)
-    context = browser.new_context(base_url=live_server.url)
+    context = browser.new_context(base_url=live_server.url, **options)
     context.set_default_timeout(TIMEOUT_MS)
 
     def route(route):
@@ -99,7 +118,7 @@ def page(browser, live_server, request):
 
     new_page.on("response", answered)
     new_page.problems = problems
-    request.node._page_problems = problems
+    request.node.__dict__.setdefault("_page_problems", []).append(problems)
     yield new_page
     context.close()
 
@@ -108,9 +127,9 @@ def page(browser, live_server, request):
 def pytest_runtest_call(item):
     """A test whose page had a problem fails (in its call, not as a teardown error)."""
     result = yield
-    problems = getattr(item, "_page_problems", None)
-    if problems:
-        raise AssertionError(problems.report())
+    reports = [problems.report() for problems in getattr(item, "_page_problems", []) if problems]
+    if reports:
+        raise AssertionError("\n".join(reports))
     return result
 
 

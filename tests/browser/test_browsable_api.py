@@ -79,3 +79,25 @@ def test_a_package_page_shows_its_document_and_its_json_format(page, sample):
     page.click("a.format-option:text-is('json')")
     page.wait_for_url(re.compile(r"/api/v4/packages/django-hstore/\?format=json$"))
     assert _shown_json(page) == shown
+
+
+def test_on_a_phone_the_package_page_fits_the_screen_width(phone, sample):
+    """The viewport meta makes the page as wide as the phone (390 px), with no sideways scrolling of the page."""
+    phone.goto("/api/v4/packages/django-hstore/")
+    assert _document(phone)["slug"] == "django-hstore"
+    width = phone.evaluate("() => window.innerWidth")
+    assert width == 390  # without the viewport meta a phone lays the page out 980 px wide
+    assert phone.evaluate("() => document.documentElement.scrollWidth") <= width
+    assert phone.evaluate("() => document.body.scrollWidth") <= width
+
+
+def test_an_editor_is_linked_from_a_package_page_to_its_admin_page_and_no_one_else_is(logged_in, page_of_anyone, sample):
+    page_of_anyone.goto("/api/v4/packages/django-hstore/")
+    assert _document(page_of_anyone)["slug"] == "django-hstore"
+    assert page_of_anyone.locator("#admin-link").count() == 0
+
+    logged_in.goto("/api/v4/packages/django-hstore/")
+    assert _document(logged_in) == _document(page_of_anyone)
+    logged_in.click("#admin-link")
+    logged_in.wait_for_url(re.compile(r"/admin/packages/package/1327/change/$"))
+    assert logged_in.input_value("#id_title") == "django-hstore"
