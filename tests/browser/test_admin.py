@@ -106,3 +106,22 @@ def test_the_grid_editor_edits_the_cells_as_one_table_and_sends_only_the_changed
     assert page.get_by_label("Sync / GH").input_value() == ""
     assert {(e.feature.title, e.grid_package.package.slug): e.text for e in Element.objects.filter(feature__grid=web)} == {
         ("Admin", "cb"): "since 2.0"}
+
+
+def test_the_commit_activity_sparkline_shows_on_the_package_list_and_page(logged_in):
+    from packages.models import Package
+    from tests.fetchers.helpers import make_package
+
+    busy = make_package(repo_url="https://github.com/django/busy")
+    Package.objects.filter(pk=busy.pk).update(commits_over_52=[0] * 50 + [4, 8])
+    page = logged_in
+    for path in ("/admin/packages/package/", f"/admin/packages/package/{busy.pk}/change/"):
+        page.goto(path)
+        line = page.locator("svg.sparkline[aria-label='12 commits in 52 weeks']")
+        assert line.count() == 1, path
+        assert line.evaluate("svg => svg.parentElement.closest('svg') === null && svg.querySelectorAll('image, use').length") == 0
+        assert len(line.locator("polyline").get_attribute("points").split()) == 52
+        box = line.bounding_box()
+        assert box["width"] > 50 and box["height"] > 10, path  # drawn, not collapsed
+        ys = [float(p.split(",")[1]) for p in line.locator("polyline").get_attribute("points").split()]
+        assert ys[-1] < ys[-2] < ys[0]  # the busiest week is drawn highest
