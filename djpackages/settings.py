@@ -253,6 +253,11 @@ REFRESH_MAX_RETRIES = env.int("REFRESH_MAX_RETRIES", default=5)
 # Without a broker, refreshes that are queued ("Refresh now") run on this many threads of the
 # process that queued them (fetchers.background); 0 runs them inside the caller.
 REFRESH_THREADS = env.int("REFRESH_THREADS", default=2)
+# Without a broker, "Refresh now" (and adding a package in the admin) refreshes at most
+# REFRESH_NOW_LIMIT packages at once and waits at most REFRESH_NOW_WAIT_SECONDS for them, to say
+# how each went; the others are queued on the threads above.
+REFRESH_NOW_LIMIT = env.int("REFRESH_NOW_LIMIT", default=5)
+REFRESH_NOW_WAIT_SECONDS = env.float("REFRESH_NOW_WAIT_SECONDS", default=10.0)
 RATE_LIMIT_STORAGE_URL = env.str("RATE_LIMIT_STORAGE_URL", default="memory://")
 RATE_LIMITS = {
     GITHUB_API_URL: env.str("RATE_LIMIT_GITHUB", default="5000/hour"),

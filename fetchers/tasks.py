@@ -8,6 +8,9 @@
   its outcome on the package; the last one frees the package (logged, no traceback).
 - ``sweep()``: run by beat; enqueues the due packages the hosts' budgets allow.
 
+``refresh_now`` is what an editor's "Refresh now" (and a package added in the admin) starts:
+queued with a broker, refreshed at once without one (``Enqueued`` says which).
+
 A package is never queued twice: ``enqueue_refreshes`` sets a marker per package in the shared
 cache (atomic ``cache.add``) that the task removes when it ends for good, and that expires after
 ``PENDING_SECONDS`` should a task be lost. A marker exists only for a task that was sent: a send
@@ -15,6 +18,7 @@ cache (atomic ``cache.add``) that the task removes when it ends for good, and th
 ``task_reject_on_worker_lost`` a task whose worker dies is delivered again, marker and all.
 """
 import logging
+from concurrent.futures import wait
 from dataclasses import dataclass, field
 
 from celery import shared_task
@@ -43,12 +47,63 @@ def _pending_key(package_id: int) -> str:
 @dataclass
 class Enqueued:
     """What ``enqueue_refreshes`` did with each id: ``queued`` (sent: a refresh will run), ``busy``
-    (already queued or running, not sent again) or ``failed`` (not sent, for the reason in ``error``)."""
+    (already queued or running, not sent again) or ``failed`` (not sent, for the reason in ``error``);
+    and what ``refresh_now`` did without a broker: ``done`` (refreshed: id -> the task's result,
+    ``{"changed", "calls", "not_modified", "errors"}``, or None for a package deleted meanwhile) and
+    ``running`` (started, not finished within ``REFRESH_NOW_WAIT_SECONDS``: it goes on in the background)."""
 
     queued: list[int] = field(default_factory=list)
     busy: list[int] = field(default_factory=list)
     failed: list[int] = field(default_factory=list)
     error: str = ""
+    done: dict[int, dict | None] = field(default_factory=dict)
+    running: list[int] = field(default_factory=list)
+
+
+def refresh_now(package_ids) -> Enqueued:
+    """Refresh the packages ``package_ids`` (committed rows) for an editor who is waiting to see how it went.
+
+    With a broker, ``enqueue_refreshes``: the workers refresh them. Without one (the embedded
+    default) the first ``REFRESH_NOW_LIMIT`` not already queued or running are refreshed at once,
+    on the ``REFRESH_THREADS`` background threads, waiting for them at most
+    ``REFRESH_NOW_WAIT_SECONDS`` in all (one still running then is ``running`` and finishes in the
+    background), or one after the other inside the caller when ``REFRESH_THREADS`` is 0 (each
+    bounded by its time budget); the rest are queued on the threads (with none, refreshed too).
+    """
+    ids = list(package_ids)
+    if not refresh_package.app.conf.task_always_eager or not ids:  # Celery's own view: a broker takes tasks
+        return enqueue_refreshes(ids)
+    outcome = Enqueued()
+    started = {}
+    for pk in ids:
+        if len(started) + len(outcome.done) >= settings.REFRESH_NOW_LIMIT and settings.REFRESH_THREADS:
+            later = enqueue_refreshes(ids[ids.index(pk):])
+            outcome.queued, outcome.failed, outcome.error = later.queued, later.failed, later.error
+            outcome.busy += later.busy
+            break
+        if not cache.add(_pending_key(pk), 1, timeout=PENDING_SECONDS):
+            outcome.busy.append(pk)
+        elif settings.REFRESH_THREADS:
+            started[pk] = background.submit(_refresh_here, pk)
+        else:
+            outcome.done[pk] = _refresh_here(pk)
+    finished, _ = wait(started.values(), timeout=settings.REFRESH_NOW_WAIT_SECONDS)
+    for pk, future in started.items():
+        if future in finished:
+            outcome.done[pk] = future.result()
+        else:
+            outcome.running.append(pk)
+    return outcome
+
+
+def _refresh_here(package_id: int) -> dict | None:
+    """Run the refresh task of a package whose marker is set, in this thread; its result (see
+    ``Enqueued.done``), an error in the code reported as the refresh's error (and logged)."""
+    try:
+        return refresh_package.apply((package_id,), throw=True).result
+    except Exception as error:  # the task freed the package
+        logger.exception("refresh of package %s failed", package_id)
+        return {"changed": [], "calls": 0, "not_modified": 0, "errors": [f"the refresh failed: {error!r}"]}
 
 
 def enqueue_refreshes(package_ids) -> Enqueued:

@@ -126,7 +126,8 @@ class PackageAdmin(admin.ModelAdmin):
 
     @admin.action(description="Refresh now")
     def refresh_now(self, request, queryset):
-        """Ask the refresh pipeline to refresh the selected packages and show what it answers."""
+        """Ask the refresh pipeline to refresh the selected packages and show what it answers
+        (queued with a broker; without one, refreshed at once, a few per click, or failed with the error)."""
         self.request_refresh(request, list(queryset.values_list("pk", flat=True)))
 
     def save_model(self, request, obj, form, change):

@@ -65,7 +65,8 @@ def test_refresh_now_against_a_fake_github_brings_its_facts_to_the_api(logged_in
         serve_github(upstream)
         page.click("button[name=index]")
         page.wait_for_load_state()
-        assert "1 package(s)" in page.inner_text(".messagelist")
+        shown = page.inner_text(".messagelist")
+        assert "Refreshed Deps: " in shown and "repo_watchers" in shown, shown  # refreshed in the request, and said so
         assert upstream.calls and all(c.request.url.startswith("https://api.github.com/") for c in upstream.calls)
 
     page.goto(f"/api/v4/packages/{deps.pk}/?format=json")

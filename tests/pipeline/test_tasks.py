@@ -17,6 +17,7 @@ from fetchers import tasks
 from fetchers.http.errors import RateLimited
 from fetchers.refresh import RefreshResult
 from packages.models import Package
+from tests.pipeline.conftest import wait_for
 
 pytestmark = pytest.mark.django_db
 
@@ -261,10 +262,10 @@ def test_editors_can_refresh_now_and_see_when_the_next_refresh_is_due(admin_clie
     url = reverse("admin:packages_package_changelist")
     response = admin_client.post(url, {"action": "refresh_now", "_selected_action": [pkg.pk]}, follow=True)
     assert refreshes == [pkg.pk]
-    assert "1 package(s) queued for a background refresh." in response.content.decode()
+    assert "Refreshed edited: nothing changed." in response.content.decode()  # the embedded default, inline here
     cache.add(tasks._pending_key(pkg.pk), 1)
     response = admin_client.post(url, {"action": "refresh_now", "_selected_action": [pkg.pk]}, follow=True)
-    assert "1 already queued or running." in response.content.decode() and refreshes == [pkg.pk]
+    assert "1 already queued or running: edited." in response.content.decode() and refreshes == [pkg.pk]
     page = admin_client.get(reverse("admin:packages_package_change", args=[pkg.pk])).content.decode()
     pkg.refresh_from_db()
     due = timezone.localtime(pkg.last_attempted_at + timedelta(hours=settings.REFRESH_INTERVAL_HOURS))
@@ -310,7 +311,82 @@ def test_a_package_added_in_the_admin_gets_its_first_refresh_and_the_editor_sees
         "repo_host": "", "pypi_url": "", "documentation_url": "", "usage_count": 0,
         "versions-TOTAL_FORMS": 0, "versions-INITIAL_FORMS": 0,
     }
+    refreshes.outcome["result"] = lambda pk: RefreshResult(pk, errors=["https://github.com/a/new-one: HTTP 404 Not Found"])
     response = admin_client.post(reverse("admin:packages_package_add"), data, follow=True)
     added = Package.objects.get(slug="new-one")
     assert refreshes == [added.pk]
-    assert "1 package(s) queued for a background refresh." in response.content.decode()
+    shown = [(m.level_tag, m.message) for m in response.context["messages"]]
+    assert shown[-1] == ("error", "Refresh of New one failed: https://github.com/a/new-one: HTTP 404 Not Found")
+    assert "was added successfully" in shown[0][1]
+
+
+def _refresh_now(admin_client, *packages):
+    """Post "Refresh now" for ``packages``; the messages shown, as ``[(level tag, text)]``."""
+    url = reverse("admin:packages_package_changelist")
+    response = admin_client.post(url, {"action": "refresh_now", "_selected_action": [p.pk for p in packages]}, follow=True)
+    assert response.status_code == 200
+    return [(m.level_tag, m.message) for m in response.context["messages"]]
+
+
+def test_refresh_now_without_a_broker_says_what_each_refresh_changed_or_why_it_failed(admin_client, refreshes, monkeypatch):
+    changed, partly, failed, crashed = (package(slug) for slug in ("changed", "partly", "failed", "crashed"))
+    results = {
+        changed.pk: RefreshResult(changed.pk, changed=["repo_watchers", "repo_forks"], calls=4),
+        partly.pk: RefreshResult(partly.pk, changed=["repo_watchers"], errors=["https://pypi.org/pypi/partly/json: HTTP 503"]),
+        failed.pk: RefreshResult(failed.pk, errors=["https://github.com/o/failed: HTTP 404 Not Found"]),
+    }
+
+    def result(pk):
+        if pk == crashed.pk:
+            raise RuntimeError("a bug in the refresh")
+        return results[pk]
+
+    refreshes.outcome["result"] = result
+    assert _refresh_now(admin_client, changed, partly, failed, crashed) == [
+        ("error", "Refresh of crashed failed: the refresh failed: RuntimeError('a bug in the refresh')"),
+        ("error", "Refresh of failed failed: https://github.com/o/failed: HTTP 404 Not Found"),
+        ("warning", "Refreshed partly in part (repo_watchers changed); failed: https://pypi.org/pypi/partly/json: HTTP 503"),
+        ("success", "Refreshed changed: repo_watchers, repo_forks changed."),
+    ]  # the admin lists its selection newest first
+    assert all(cache.get(tasks._pending_key(p.pk)) is None for p in (changed, partly, failed, crashed))
+
+
+def test_refresh_now_with_a_broker_says_queued_and_runs_nothing_in_the_request(admin_client, refreshes, monkeypatch):
+    from djpackages.celery import app
+
+    sent = []
+    monkeypatch.setitem(app.conf, "task_always_eager", False)
+    monkeypatch.setattr(tasks.refresh_package, "delay", sent.append)
+    one, two = package("one"), package("two")
+    assert _refresh_now(admin_client, one, two) == [("success", "2 package(s) queued for a background refresh.")]
+    assert sorted(sent) == sorted([one.pk, two.pk]) and refreshes == []
+
+
+@pytest.mark.django_db(transaction=True)  # the background threads see committed rows only
+def test_without_a_broker_a_few_refresh_at_once_the_rest_are_queued_and_a_slow_one_goes_on_in_the_background(
+    admin_client, refreshes, settings
+):
+    from threading import Event
+
+    settings.REFRESH_THREADS, settings.REFRESH_NOW_LIMIT, settings.REFRESH_NOW_WAIT_SECONDS = 2, 2, 0.5
+    later, quick, slow = package("later"), package("quick"), package("slow")  # the admin takes them newest first
+    release = Event()
+
+    def result(pk):
+        if pk == slow.pk:
+            release.wait(10)
+        return RefreshResult(pk)
+
+    refreshes.outcome["result"] = result
+    started = time.monotonic()
+    shown = _refresh_now(admin_client, slow, quick, later)
+    assert time.monotonic() - started < 5
+    assert shown[:2] == [
+        ("success", "Refreshed quick: nothing changed."),
+        ("info", "slow: still refreshing after 0.5 s; the fetch state will show the outcome."),
+    ]
+    assert shown[2] == ("success", "1 package(s) queued for a background refresh.")  # beyond REFRESH_NOW_LIMIT
+    assert cache.get(tasks._pending_key(slow.pk)) == 1
+    release.set()
+    wait_for(lambda: sorted(refreshes) == sorted([slow.pk, quick.pk, later.pk]), timeout=10, what="the refreshes")
+    wait_for(lambda: cache.get(tasks._pending_key(slow.pk)) is None, timeout=10, what="the slow refresh to end")
