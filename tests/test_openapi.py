@@ -88,6 +88,7 @@ OPERATIONS = [
     ("/api/v4/packages/{id}/", "/api/v4/packages/gh/"),
     ("/api/v4/grids/", "/api/v4/grids/"),
     ("/api/v4/grids/{id}/", "/api/v4/grids/web/"),
+    ("/api/v4/grids/{id}/comparison/", "/api/v4/grids/web/comparison/"),
     ("/api/v4/categories/", "/api/v4/categories/"),
     ("/api/v4/categories/{id}/", "/api/v4/categories/apps/"),
     ("/api/v4/search/", "/api/v4/search/?q=gh"),
