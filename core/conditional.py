@@ -4,7 +4,8 @@ An API answer depends only on the data it shows, on the request's scheme, host, 
 string and ``Accept`` header, and on whether its reader is an editor (``core.viewers``: the
 browsable page links editors to the admin; the API reads no other cookie or credential). Each viewset names the
 validators of what it shows (``core.models``): ``document_scope`` for a detail (and its
-detail routes), ``list_scopes`` for its list (and for every action, when it sets
+detail routes), ``list_scopes`` for its list, ``action_scopes`` (``{action: scope}``) for a detail route that
+shows more than the document (and ``list_scopes`` for every action, when it sets
 ``scopes_cover_details``: answers that show other documents' slugs, as v3's do). The ETag hashes those validators' values with the
 request's inputs (an editor's with a mark of their own, so that editors and everyone else never
 share a cached answer) and the release, so it changes exactly when the answer may have, and an
@@ -63,7 +64,7 @@ def data_versions(view, action, kwargs):
         versions = list_versions(scopes)
         dates = [changed_at for _, changed_at in versions.values() if changed_at]
         return ",".join(f"{scope}={value}" for scope, (value, _) in versions.items()), max(dates, default=None)
-    scope = getattr(view, "document_scope", None)
+    scope = getattr(view, "action_scopes", {}).get(action, getattr(view, "document_scope", None))
     lookup = kwargs.get(getattr(view, "lookup_url_kwarg", None) or getattr(view, "lookup_field", "pk"))
     if scope and action and action != "list" and lookup is not None:
         where = id_or_slug(lookup)

@@ -8,7 +8,8 @@ nothing. The API's ETags, Last-Modified dates and cached answers derive from the
 
 Two kinds of row:
 
-- a document's own counter: ``scope`` ``package``, ``grid`` or ``category`` and ``key`` its id;
+- a document's own counter: ``scope`` ``package``, ``grid`` or ``category`` and ``key`` its id,
+  and a grid's comparison (``comparison``, ``key`` the grid's id);
 - a list's counters: ``scope`` ``package-list``, ``grid-list``, ``category-list`` or ``search``,
   split into shards (``key`` 0 to ``LIST_SHARDS - 1``, picked per database connection), so
   concurrent writers rarely wait on one another's row. A list's version is the sum of its

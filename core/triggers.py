@@ -13,6 +13,9 @@ What each rule follows from:
   (grid ids, in membership order); the package list also filters by category and grid slug;
 - a grid document shows the grid's columns and its packages' ids in package title order; the
   grid list also filters by package slug;
+- a grid's comparison (``comparison``, keyed by grid id) shows the grid's title and slug, its
+  features, its packages' comparison facts (``COMPARED_PACKAGE_FIELDS``, their category's title,
+  their latest version's number and development status) and its cells;
 - a category document shows the category's columns alone;
 - search answers show the search entries alone.
 """
@@ -59,14 +62,43 @@ class Listing:
 
 @dataclass(frozen=True)
 class GridsOfPackage:
-    """Bump every grid that holds the package whose id is the row's ``column``."""
+    """Bump the ``scope`` validator (``grid`` or ``comparison``) of every grid that holds the
+    package whose id is the row's ``column``."""
+
+    column: str
+    scope: str = "grid"
+
+    def sql(self, vendor, row):
+        return (
+            f"UPDATE {VALIDATOR_TABLE} SET value = value + 1, changed_at = {NOW[vendor]} WHERE scope = '{self.scope}' "
+            f"AND key IN (SELECT grid_id FROM grids_gridpackage WHERE package_id = {row}.{self.column});"
+        )
+
+
+@dataclass(frozen=True)
+class ComparisonsOfCategory:
+    """Bump the comparison of every grid that holds a package of the category whose id is the row's ``column``."""
 
     column: str
 
     def sql(self, vendor, row):
         return (
-            f"UPDATE {VALIDATOR_TABLE} SET value = value + 1, changed_at = {NOW[vendor]} WHERE scope = 'grid' "
-            f"AND key IN (SELECT grid_id FROM grids_gridpackage WHERE package_id = {row}.{self.column});"
+            f"UPDATE {VALIDATOR_TABLE} SET value = value + 1, changed_at = {NOW[vendor]} WHERE scope = 'comparison' "
+            f"AND key IN (SELECT m.grid_id FROM grids_gridpackage m JOIN packages_package p ON p.id = m.package_id "
+            f"WHERE p.category_id = {row}.{self.column});"
+        )
+
+
+@dataclass(frozen=True)
+class ComparisonOfMembership:
+    """Bump the comparison of the grid of the membership whose id is the row's ``column``."""
+
+    column: str
+
+    def sql(self, vendor, row):
+        return (
+            f"UPDATE {VALIDATOR_TABLE} SET value = value + 1, changed_at = {NOW[vendor]} WHERE scope = 'comparison' "
+            f"AND key IN (SELECT grid_id FROM grids_gridpackage WHERE id = {row}.{self.column});"
         )
 
 
@@ -76,7 +108,9 @@ class Rule:
 
     ``unshown``: columns no answer shows; ``moved``: an update bumps for the old row as well
     (the row may have moved to another parent); ``also``: ``(columns, bumps)`` run in addition
-    when an update changes one of ``columns``.
+    when an update changes one of ``columns``; ``seeds``: scopes of document validators keyed by
+    the row's id that an insert (and ``install``, for existing rows) creates but that only ``also``
+    bumps afterwards.
     """
 
     model: str
@@ -84,6 +118,14 @@ class Rule:
     unshown: frozenset = frozenset()
     moved: bool = False
     also: tuple = field(default=())
+    seeds: tuple = ()
+
+
+# The package columns a grid's comparison shows (``grids.serializers.GridComparisonSerializer``).
+COMPARED_PACKAGE_FIELDS = (
+    "title", "slug", "repo_description", "category", "usage_count", "supports_python3", "last_commit_date",
+    "latest_version", "license", "commits_over_52", "repo_watchers", "repo_forks", "participants", "documentation_url",
+)
 
 
 RULES = [
@@ -99,21 +141,33 @@ RULES = [
         also=(
             (("title", "slug"), (Listing("grid-list"), GridsOfPackage("id"))),
             (("score", "repo_kind"), (Listing("package-list"),)),
+            (COMPARED_PACKAGE_FIELDS, (GridsOfPackage("id", "comparison"),)),
         ),
     ),
     Rule("packages.Version", (Document("package", "package_id"), Listing("package-list")),
-         unshown=frozenset({"created", "modified"}), moved=True),
+         unshown=frozenset({"created", "modified"}), moved=True,
+         also=((("number", "development_status"), (GridsOfPackage("package_id", "comparison"),)),)),
     Rule("categories.Category", (Document("category", "id"), Listing("category-list")),
-         also=((("slug",), (Listing("package-list"),)),)),
-    Rule("grids.Grid", (Document("grid", "id"), Listing("grid-list")), also=((("slug",), (Listing("package-list"),)),)),
+         also=((("slug",), (Listing("package-list"),)), (("title",), (ComparisonsOfCategory("id"),)))),
+    Rule(
+        "grids.Grid",
+        (Document("grid", "id"), Listing("grid-list")),
+        also=((("slug",), (Listing("package-list"),)), (("title", "slug"), (Document("comparison", "id"),))),
+        seeds=("comparison",),
+    ),
     Rule(
         "grids.GridPackage",
-        (Document("grid", "grid_id"), Document("package", "package_id"), Listing("package-list"), Listing("grid-list")),
+        (
+            Document("grid", "grid_id"), Document("package", "package_id"), Listing("package-list"), Listing("grid-list"),
+            Document("comparison", "grid_id"),
+        ),
         # ``position`` orders a package's grids: a grid document does not show it.
         unshown=frozenset({"created", "modified", "position"}),
         moved=True,
         also=((("position",), (Document("package", "package_id"), Listing("package-list"))),),
     ),
+    Rule("grids.Feature", (Document("comparison", "grid_id"),), unshown=frozenset({"created", "modified"}), moved=True),
+    Rule("grids.Element", (ComparisonOfMembership("grid_package_id"),), unshown=frozenset({"created", "modified"}), moved=True),
     Rule("search.SearchEntry", (Listing("search"),)),
 ]
 
@@ -151,7 +205,8 @@ def statements(vendor):
     for rule in RULES:
         model = apps.get_model(rule.model)
         table = model._meta.db_table
-        insert, delete = _statements(vendor, rule.bumps, "NEW"), _statements(vendor, rule.bumps, "OLD")
+        seeded = tuple(Document(scope, "id") for scope in rule.seeds)
+        insert, delete = _statements(vendor, rule.bumps + seeded, "NEW"), _statements(vendor, rule.bumps, "OLD")
         cases = _update_cases(vendor, rule, model)
         if vendor == "postgresql":
             updates = " ".join(f"IF {condition} THEN {body} END IF;" for condition, body in cases)
@@ -179,7 +234,7 @@ def statements(vendor):
         sql += [
             f"INSERT INTO {VALIDATOR_TABLE} (scope, key, value, changed_at) "
             f"SELECT '{bump.scope}', id, 1, {NOW[vendor]} FROM {table} WHERE true ON CONFLICT (scope, key) DO NOTHING;"
-            for bump in rule.bumps
+            for bump in rule.bumps + seeded
             if isinstance(bump, Document) and bump.column == "id"
         ]
     return sql

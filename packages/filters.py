@@ -45,8 +45,8 @@ class PackageFilter(django_filters.FilterSet):
     """Package list filters; each invalid value is a 400 that names its parameter.
 
     ``category``/``grid``: id or slug; ``repo_host``: github, gitlab, bitbucket, forgejo;
-    ``archived``, ``has_pypi_release``, ``python3``: true/false; ``updated_since`` (last commit)
-    and ``fetched_since``: ISO 8601 datetimes.
+    ``archived``, ``has_pypi_release``, ``python3``: true/false; ``updated_since`` (last commit),
+    ``fetched_since`` and ``modified_since`` (the document's ``modified``): ISO 8601 datetimes.
     """
 
     category = IdOrSlugFilter(label="Category", field_name="category", help_text="Packages in the category with this id or slug.")
@@ -72,6 +72,7 @@ class PackageFilter(django_filters.FilterSet):
     )
     updated_since = SinceFilter(label="Last commit since", field_name="last_commit_date", help_text="Packages whose last commit is at or after this time.")
     fetched_since = SinceFilter(label="Refreshed since", field_name="last_fetched", help_text="Packages last refreshed with a change at or after this time.")
+    modified_since = SinceFilter(label="Modified since", field_name="modified", help_text="Packages whose modified is at or after this time.")
     ordering = StableOrderingFilter(
         label="Ordering",
         fields=ORDERINGS,

@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 from djpackages.wsgi import application
 from tests.conftest import sample_documents
 
-# 14 operations (7 of v4, 7 of v3): over 4,200 cases in all (the coverage phase adds its own to the fuzzing's).
+# 15 operations (8 of v4, 7 of v3): over 4,500 cases in all (the coverage phase adds its own to the fuzzing's).
 MIN_CASES_PER_OPERATION = 300
 SEED = 12
 

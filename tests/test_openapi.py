@@ -71,11 +71,12 @@ def test_a_lookup_path_parameter_says_id_or_slug(client, kind):
 
 
 def test_every_filter_is_described_by_the_filter_itself(client):
+    from categories.filters import CategoryFilter
     from grids.filters import GridFilter
     from packages.filters import PackageFilter
 
     schema = served_schema(client)
-    for path, filterset in (("/api/v4/packages/", PackageFilter), ("/api/v4/grids/", GridFilter)):
+    for path, filterset in (("/api/v4/packages/", PackageFilter), ("/api/v4/grids/", GridFilter), ("/api/v4/categories/", CategoryFilter)):
         parameters = _parameters(schema, path)
         for name, declared in filterset.base_filters.items():
             assert parameters[name]["description"].startswith(declared.extra["help_text"]), name
@@ -88,6 +89,7 @@ OPERATIONS = [
     ("/api/v4/packages/{id}/", "/api/v4/packages/gh/"),
     ("/api/v4/grids/", "/api/v4/grids/"),
     ("/api/v4/grids/{id}/", "/api/v4/grids/web/"),
+    ("/api/v4/grids/{id}/comparison/", "/api/v4/grids/web/comparison/"),
     ("/api/v4/categories/", "/api/v4/categories/"),
     ("/api/v4/categories/{id}/", "/api/v4/categories/apps/"),
     ("/api/v4/search/", "/api/v4/search/?q=gh"),
@@ -98,6 +100,9 @@ BAD_FILTERS = [
     ("/api/v4/packages/", "/api/v4/packages/?ordering=id,", "ordering"),
     ("/api/v4/packages/", "/api/v4/packages/?category=%00", "category"),
     ("/api/v4/grids/", "/api/v4/grids/?package=%00", "package"),
+    ("/api/v4/packages/", "/api/v4/packages/?modified_since=soon", "modified_since"),
+    ("/api/v4/grids/", "/api/v4/grids/?modified_since=soon", "modified_since"),
+    ("/api/v4/categories/", "/api/v4/categories/?modified_since=soon", "modified_since"),
 ]
 
 
@@ -127,7 +132,13 @@ def test_a_bad_filter_is_a_declared_400_whose_body_names_the_field(client, shelf
     _assert_declared(client, operation, response)
 
 
-@pytest.mark.parametrize("operation,filterset", [("/api/v4/packages/", "packages.filters.PackageFilter"), ("/api/v4/grids/", "grids.filters.GridFilter")])
+@pytest.mark.parametrize(
+    "operation,filterset",
+    [
+        ("/api/v4/packages/", "packages.filters.PackageFilter"), ("/api/v4/grids/", "grids.filters.GridFilter"),
+        ("/api/v4/categories/", "categories.filters.CategoryFilter"),
+    ],
+)
 def test_the_declared_400_body_names_only_filters(client, operation, filterset):
     from django.utils.module_loading import import_string
 

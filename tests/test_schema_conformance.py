@@ -24,6 +24,7 @@ SEARCHES = [
 # The component that describes the documents in each operation's answer.
 COMPONENTS = {
     "/api/v4/packages/": "Package", "/api/v4/packages/{id}/": "Package", "/api/v4/grids/": "Grid", "/api/v4/grids/{id}/": "Grid",
+    "/api/v4/grids/{id}/comparison/": "GridComparison",
     "/api/v4/categories/": "Category", "/api/v4/categories/{id}/": "Category", "/api/v4/search/": "SearchResult",
 }
 
@@ -52,6 +53,8 @@ def _served(client, packages):
             for lookup in (item["id"], item["slug"]):
                 path = f"/api/v4/{kind}/{lookup}/"
                 yield f"/api/v4/{kind}/{{id}}/", path, _get(client, path)
+                if kind == "grids":
+                    yield "/api/v4/grids/{id}/comparison/", f"{path}comparison/", _get(client, f"{path}comparison/")
     for query in SEARCHES + sorted(document["slug"] for document in packages.values()):
         path = f"/api/v4/search/?q={query}"
         yield "/api/v4/search/", path, _get(client, path)
