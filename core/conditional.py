@@ -3,7 +3,7 @@
 An API answer depends only on the data it shows and on the request's scheme, host, path, query
 string and ``Accept`` header (the API reads no cookies or credentials). Each viewset names the
 validators of what it shows (``core.models``): ``document_scope`` for a detail (and its
-detail routes), ``list_scopes`` for its list (and for every action, when it sets
+detail routes, unless ``action_scopes`` maps the route's action to a scope of its own), ``list_scopes`` for its list (and for every action, when it sets
 ``scopes_cover_details``: answers that show other documents' slugs, as v3's do). The ETag hashes those validators' values with the
 request's inputs and the release, so it changes exactly when the answer may have, and an
 answer's ETag survives writes that do not touch what it shows.
@@ -59,7 +59,7 @@ def data_versions(view, action, kwargs):
         versions = list_versions(scopes)
         dates = [changed_at for _, changed_at in versions.values() if changed_at]
         return ",".join(f"{scope}={value}" for scope, (value, _) in versions.items()), max(dates, default=None)
-    scope = getattr(view, "document_scope", None)
+    scope = getattr(view, "action_scopes", {}).get(action) or getattr(view, "document_scope", None)
     lookup = kwargs.get(getattr(view, "lookup_url_kwarg", None) or getattr(view, "lookup_field", "pk"))
     if scope and action and action != "list" and lookup is not None:
         where = id_or_slug(lookup)
