@@ -133,13 +133,15 @@ class V4ReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
     A lookup that cannot match (id beyond the column, NUL byte) is a 404 like any unknown one,
     with DRF's ``{"detail": "No <Model> matches the given query."}``. ``view_description`` is
     the text the browsable API shows above the request. ``document_scope`` and ``list_scopes``
-    name the validators of what a detail and a list show (``core.conditional``).
+    name the validators of what a detail and a list show, ``action_scopes`` (``{action: scope}``)
+    those of a detail route that shows more than its document (``core.conditional``).
     """
 
     lookup_value_regex = "[^/.]+"  # as DRF's default: a ".json" after the id is the format suffix
     view_description = ""
     document_scope = None
     list_scopes = ()
+    action_scopes = {}
 
     def get_object(self):
         value = self.kwargs[self.lookup_url_kwarg or self.lookup_field]

@@ -11,6 +11,8 @@ What each rule follows from:
 
 - a package document shows the package's columns, its latest version and its grid memberships
   (grid ids, in membership order); the package list also filters by category and grid slug;
+- a package's facts (``package-facts``) show its columns, the refresh's bookkeeping and score
+  included, and its versions, but not its grid memberships;
 - a grid document shows the grid's columns and its packages' ids in package title order; the
   grid list also filters by package slug;
 - a grid's comparison (``comparison``, keyed by grid id) shows the grid's title and slug, its
@@ -131,7 +133,7 @@ COMPARED_PACKAGE_FIELDS = (
 RULES = [
     Rule(
         "packages.Package",
-        (Document("package", "id"), Listing("package-list")),
+        (Document("package", "id"), Document("package-facts", "id"), Listing("package-list")),
         # The refresh's bookkeeping; no document shows it. ``score`` (it decays with time) and
         # ``repo_kind`` (derived from shown columns) no document shows either, but the list filters
         # and orders by them.
@@ -142,9 +144,10 @@ RULES = [
             (("title", "slug"), (Listing("grid-list"), GridsOfPackage("id"))),
             (("score", "repo_kind"), (Listing("package-list"),)),
             (COMPARED_PACKAGE_FIELDS, (GridsOfPackage("id", "comparison"),)),
+            (("last_attempted_at", "fetch_error", "fetch_error_count", "score", "repo_kind"), (Document("package-facts", "id"),)),
         ),
     ),
-    Rule("packages.Version", (Document("package", "package_id"), Listing("package-list")),
+    Rule("packages.Version", (Document("package", "package_id"), Document("package-facts", "package_id"), Listing("package-list")),
          unshown=frozenset({"created", "modified"}), moved=True,
          also=((("number", "development_status"), (GridsOfPackage("package_id", "comparison"),)),)),
     Rule("categories.Category", (Document("category", "id"), Listing("category-list")),

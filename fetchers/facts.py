@@ -28,7 +28,8 @@ DESCRIPTION_MAX_CHARS = 2048
 class RepoFacts:
     """What one repository host said about a repository.
 
-    ``stars`` and ``forks`` are counts, ``archived`` a flag, ``participants`` contributor names
+    ``stars`` and ``forks`` are counts, ``archived`` a flag, ``archived_at`` when the host says it
+    was archived (Forgejo alone gives it; None elsewhere), ``participants`` contributor names
     (most active first, unique, no blanks), ``commits_over_52`` 52 weekly commit counts (oldest
     week first, the current UTC week last), ``last_commit_date`` the newest commit on the default
     branch (aware, UTC), ``commit_count`` the commits on that branch, ``web_url`` the repository's
@@ -43,6 +44,7 @@ class RepoFacts:
     stars: int | None = None
     forks: int | None = None
     archived: bool | None = None
+    archived_at: datetime | None = None
     default_branch: str | None = None
     participants: list[str] | None = None
     commits_over_52: list[int] | None = None

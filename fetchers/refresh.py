@@ -158,7 +158,9 @@ def _apply_repo(changes: Changes, facts: RepoFacts, ref: RepoRef, now: datetime)
     ]:
         changes.learn(name, value)
     if facts.archived is not None:
-        changes.put("date_repo_archived", (package.date_repo_archived or now) if facts.archived else None)
+        # the host's own date (Forgejo), else the first time a refresh saw the flag (GitHub, GitLab)
+        archived_at = facts.archived_at or package.date_repo_archived or now
+        changes.put("date_repo_archived", archived_at if facts.archived else None)
     if facts.web_url:
         changes.put("repo_moved_to", "" if _same_repo(facts.web_url, ref) else facts.web_url)
 
@@ -175,11 +177,14 @@ def _apply_pypi(changes: Changes, facts: pypi.PypiFacts, now: datetime) -> None:
     latest = rows.get(facts.latest_version)
     if latest and latest.pk != package.latest_version_id:
         changes.put("latest_version", latest)
+    if latest:  # its upload time may have changed while it stayed the latest
+        changes.put("last_released", latest.upload_time)
     for name, value in [
         ("license", facts.license),
         ("classifiers", facts.classifiers),
         ("requires_python", facts.requires_python),
         ("supports_python3", facts.supports_python3),
+        ("vulnerabilities", facts.vulnerabilities),
     ]:
         changes.learn(name, value)
     if not package.documentation_url:

@@ -20,6 +20,7 @@ pytestmark = pytest.mark.django_db
 ANSWERS = {
     "A": "/api/v4/packages/gh/",
     "A by id": None,  # filled in by the fixture: the same document by id
+    "A's facts": "/api/v4/packages/gh/facts/",
     "B": "/api/v4/packages/gl/",
     "package list": "/api/v4/packages/",
     "grid": "/api/v4/grids/web/",
@@ -45,32 +46,40 @@ def _save(package, **fields):
 WRITES = {
     "a served fact of A, by update()": (
         lambda s: Package.objects.filter(pk=_gh(s).pk).update(repo_watchers=51),
-        {"A", "A by id", "package list"},
+        {"A", "A by id", "A's facts", "package list"},
     ),
     "a served fact of A, by save()": (
         lambda s: _save(_gh(s), repo_description="New words"),
-        {"A", "A by id", "package list", "search"},
+        {"A", "A by id", "A's facts", "package list", "search"},
     ),
-    "A's bookkeeping": (
+    "A's bookkeeping (its facts show it)": (
         lambda s: Package.objects.filter(pk=_gh(s).pk).update(
             last_attempted_at=timezone.now(), fetch_error="GitHub: 502", fetch_error_count=3, fetch_error_at=timezone.now()
         ),
+        {"A's facts"},
+    ),
+    "A's error time alone (nothing shows it)": (
+        lambda s: Package.objects.filter(pk=_gh(s).pk).update(fetch_error_at=timezone.now()),
         set(),
+    ),
+    "A's vulnerabilities (the list filters by them)": (
+        lambda s: Package.objects.filter(pk=_gh(s).pk).update(vulnerabilities=[]),
+        {"A", "A by id", "A's facts", "package list"},
     ),
     "A's score alone, as it decays (the list orders by it; no document shows it)": (
         lambda s: Package.objects.filter(pk=_gh(s).pk).update(score=-7),
-        {"package list"},
+        {"A's facts", "package list"},
     ),
     "A's host kind alone, by update() (the list filters by it)": (
         lambda s: Package.objects.filter(pk=_gh(s).pk).update(repo_kind="forgejo"),
-        {"package list"},
+        {"A's facts", "package list"},
     ),
     "A saved with nothing changed": (lambda s: _gh(s).save(touch=False), set()),
     "A renamed": (
         lambda s: Package.objects.filter(pk=_gh(s).pk).update(title="Gh renamed"),
-        {"A", "A by id", "package list", "grid", "grid list"},
+        {"A", "A by id", "A's facts", "package list", "grid", "grid list"},
     ),
-    "A leaves its grid": (
+    "A leaves its grid (its facts do not show grids)": (
         lambda s: GridPackage.objects.filter(package=_gh(s)).delete(),
         {"A", "A by id", "package list", "grid", "grid list"},
     ),
@@ -82,7 +91,7 @@ WRITES = {
         lambda s: Package.objects.filter(pk=_gh(s).pk).update(
             latest_version=Version.objects.create(package=_gh(s), number="2.0")
         ),
-        {"A", "A by id", "package list"},
+        {"A", "A by id", "A's facts", "package list"},
     ),
     "B's stars, through search's entry too": (
         lambda s: _save(Package.objects.get(slug="gl"), repo_watchers=11),
@@ -170,7 +179,8 @@ def test_a_refresh_that_changes_nothing_served_keeps_every_etag(client, shelf, a
     assert result.changed == [] and _gh(shelf).last_attempted_at > attempted
     assert result.not_modified == 5 if second_refresh is _answer_with_304s else len(result.errors) == 2
     for name, path in answers.items():
-        assert client.get(path, HTTP_IF_NONE_MATCH=before[name]).status_code == 304, name
+        # the facts show the attempt's time (fetch.last_attempted_at), which moved
+        assert client.get(path, HTTP_IF_NONE_MATCH=before[name]).status_code == (200 if name == "A's facts" else 304), name
 
 
 def test_an_unchanged_answer_keeps_its_cached_body_across_other_writes(client, shelf, monkeypatch, django_assert_num_queries):
@@ -221,6 +231,7 @@ def test_every_document_gets_a_validator_when_the_triggers_are_installed(shelf):
     Validator.objects.all().delete()
     triggers.install()
     assert Validator.objects.filter(scope="package").count() == Package.objects.count()
+    assert Validator.objects.filter(scope="package-facts").count() == Package.objects.count()
     assert Validator.objects.filter(scope="grid").count() == Grid.objects.count()
 
 

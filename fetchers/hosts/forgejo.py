@@ -3,7 +3,8 @@
 codeberg.org is reached at ``settings.CODEBERG_API_URL`` with ``CODEBERG_TOKEN``; another host at
 ``https://<host>/api/v1`` without a token. Calls, 2 for a repository with up to 50 commits in the
 last 52 weeks: ``/repos/{owner}/{name}`` (stars ← ``stars_count``, forks ← ``forks_count``,
-description, archived, default branch, web URL ← ``html_url``) and
+description, archived, ``archived_at`` (Forgejo sends 1970-01-01 for a repository never archived,
+which gives None), default branch, web URL ← ``html_url``) and
 ``/repos/{owner}/{name}/commits?sha=<branch>&limit=50`` (without stats, verification or file
 lists) until a page reaches back past the 52-week window (``commit.committer.date`` →
 ``commits_over_52``, ``last_commit_date``; the ``X-Total-Count`` header of the first page →
@@ -11,7 +12,7 @@ lists) until a page reaches back past the 52-week window (``commit.committer.dat
 API lists no contributors). The commits call fails alone (``facts.attempt``) and is not made for
 a repository with ``empty: true`` (Forgejo answers 409 there).
 """
-from datetime import datetime
+from datetime import UTC, datetime
 from itertools import chain
 
 from django.conf import settings
@@ -22,6 +23,7 @@ from fetchers.http.client import Api, HttpClient
 from packages.repourl import KNOWN_HOSTS, RepoRef
 
 PAGE_SIZE = 50  # Forgejo's default maximum page size
+NEVER = datetime(1970, 1, 2, tzinfo=UTC)  # an archived_at before this is Forgejo's "not archived" (the Unix epoch)
 
 
 def api(ref: RepoRef) -> Api:
@@ -41,6 +43,8 @@ def fetch(ref: RepoRef, client: HttpClient, now: datetime) -> RepoFacts:
     forgejo = api(ref)
     repo = obj(client.get_json(forgejo.url(f"repos/{ref.path}"), api=forgejo).data, "a Forgejo repository")
     facts = repository_facts(repo, "stars_count")
+    archived_at = moment(repo, "archived_at")
+    facts.archived_at = archived_at if archived_at and archived_at >= NEVER else None
     if not flag(repo, "empty"):
         url = forgejo.url(f"repos/{text(repo, 'full_name') or ref.path}/commits")
         attempt(facts, "commits", lambda: _add_commits(facts, client, forgejo, url, now))

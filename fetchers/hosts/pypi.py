@@ -7,15 +7,20 @@ One call a refresh (a 304 when nothing was released). Where each fact comes from
   release PyPI would choose: among valid releases with files, not yanked before yanked, final
   before pre-release, then the highest;
 - ``releases``: one ``Release`` per key of ``releases`` (every number as published, valid PEP 440
-  or not), upload time = the earliest file's ``upload_time_iso_8601`` (UTC), yanked = every
-  file yanked;
+  or not), upload time = the earliest file's ``upload_time_iso_8601``, else its ``upload_time``
+  (naive UTC; older documents have it alone), yanked = every file yanked;
 - ``license``: ``info.license_expression`` (PEP 639), else ``info.license`` (the full text as
   written, ``UNKNOWN`` ignored), else the ``License ::`` classifiers' last parts, comma-joined;
 - ``classifiers``, ``requires_python`` (``info``), ``development_status`` (the
   ``Development Status ::`` classifier's last part, e.g. ``5 - Production/Stable``);
-- ``supports_python3``: whether ``requires_python`` admits some Python 3, else whether a
+- ``supports_python3``: whether ``requires_python`` admits some Python 3 release (any 3.x.y, so
+  ``~=3.11.4`` and ``==3.12.1`` do; ``packages.support.admits``), else whether a
   ``Programming Language :: Python :: 3`` classifier is present (False when only Python 2 ones
   are), else None;
+- ``vulnerabilities``: the top-level ``vulnerabilities`` of the latest release (OSV entries PyPI
+  lists), withdrawn ones left out, each as ``{"id", "aliases", "summary", "fixed_in", "link"}``
+  (``aliases`` and ``fixed_in`` lists of str, the others str or None); ``[]`` when PyPI lists
+  none, None when the answer has no such list;
 - ``documentation_url``: ``info.docs_url``, else the ``Documentation`` or ``Docs`` project URL.
 
 Null or missing fields give None ("not known"). PyPI gives no download counts any more.
@@ -26,17 +31,16 @@ from datetime import datetime
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from packaging.specifiers import InvalidSpecifier, SpecifierSet
 from packaging.utils import canonicalize_name
 from packaging.version import InvalidVersion, Version
 
 from fetchers.facts import dig, flag, moment, obj, text
 from fetchers.http.client import Api, HttpClient
+from packages.support import admits, specifier_set
 
 NAME = re.compile(r"[A-Z0-9]|[A-Z0-9][A-Z0-9._-]*[A-Z0-9]", re.IGNORECASE)  # PEP 508 project names
 PYPI_HOSTS = frozenset({"pypi.org", "pypi.python.org"})
 DOCUMENTATION_KEYS = ("documentation", "docs")
-PYTHON3_MINORS = [f"3.{minor}" for minor in range(40)]
 
 
 @dataclass
@@ -60,6 +64,7 @@ class PypiFacts:
     supports_python3: bool | None
     development_status: str | None
     documentation_url: str | None
+    vulnerabilities: list[dict] | None = None
 
 
 def project_name(pypi_url: str) -> str | None:
@@ -108,12 +113,13 @@ def fetch(name: str, client: HttpClient) -> PypiFacts:
         supports_python3=_supports_python3(requires_python, classifiers or []),
         development_status=next(iter(_classifier_tails(classifiers or [], "Development Status")), None),
         documentation_url=_documentation_url(info),
+        vulnerabilities=_vulnerabilities(data.get("vulnerabilities")),
     )
 
 
 def _release(number: str, files) -> Release:
     files = [file for file in files if isinstance(file, dict)] if isinstance(files, list) else []
-    times = [when for when in (moment(file, "upload_time_iso_8601") for file in files) if when]
+    times = [when for when in (moment(file, "upload_time_iso_8601") or moment(file, "upload_time") for file in files) if when]
     return Release(number, min(times, default=None), bool(files) and all(flag(file, "yanked") for file in files))
 
 
@@ -148,16 +154,32 @@ def _license(info: dict, classifiers: list[str]) -> str | None:
 
 
 def _supports_python3(requires_python: str | None, classifiers: list[str]) -> bool | None:
-    try:
-        specifier = SpecifierSet(requires_python or "")
-    except InvalidSpecifier:
-        specifier = SpecifierSet()
-    if str(specifier):
-        return any(specifier.contains(version, prereleases=True) for version in PYTHON3_MINORS)
+    if specifier := specifier_set(requires_python):
+        return admits(specifier, (3,))
     versions = {classifier.split(" :: ")[2] for classifier in classifiers if classifier.startswith("Programming Language :: Python :: ")}
     if any(version.startswith("3") for version in versions):
         return True
     return False if any(version.startswith("2") for version in versions) else None
+
+
+def _strings(value) -> list[str]:
+    return [item for item in value if isinstance(item, str)] if isinstance(value, list) else []
+
+
+def _vulnerabilities(entries) -> list[dict] | None:
+    if not isinstance(entries, list):
+        return None
+    return [
+        {
+            "id": text(entry, "id"),
+            "aliases": _strings(entry.get("aliases")),
+            "summary": text(entry, "summary"),
+            "fixed_in": _strings(entry.get("fixed_in")),
+            "link": text(entry, "link"),
+        }
+        for entry in entries
+        if isinstance(entry, dict) and text(entry, "id") and not entry.get("withdrawn")
+    ]
 
 
 def _documentation_url(info: dict) -> str | None:

@@ -75,3 +75,19 @@ def test_a_5xx_on_commits_loses_only_the_commit_facts(rsps):
     assert list(facts.failures) == ["commits"] and "HTTP 500" in str(facts.failures["commits"])
     assert (facts.commits_over_52, facts.commit_count, facts.participants, facts.last_commit_date) == (None,) * 4
     assert (facts.stars, facts.forks, facts.archived) == (12, 4, False)
+
+
+@pytest.mark.parametrize(
+    "archived, archived_at, expected",
+    [
+        (True, "2024-01-05T10:00:00+01:00", datetime(2024, 1, 5, 9, 0, tzinfo=UTC)),
+        (False, "1970-01-01T00:00:00Z", None),  # Forgejo's "never archived"
+        (True, "1970-01-01T01:00:00+01:00", None),  # the same instant in another zone
+        (True, None, None),  # an older Gitea without the field
+    ],
+)
+def test_the_archived_date_comes_from_the_repository_object(rsps, archived, archived_at, expected):
+    answer(rsps, API, {**REPOSITORY, "archived": archived, "archived_at": archived_at})
+    answer(rsps, f"{API}/commits?{COMMITS_QUERY}", [])
+    facts = forgejo.fetch(parse_repo_url("https://codeberg.org/forgejo-contrib/django-forgejo"), HttpClient(), NOW)
+    assert (facts.archived, facts.archived_at) == (archived, expected)

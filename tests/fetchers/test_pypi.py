@@ -140,6 +140,11 @@ def test_null_project_urls_and_a_documentation_project_url(rsps):
         (None, ["Programming Language :: Python :: 2.7"], False),
         (None, ["Programming Language :: Python"], None),
         ("not a specifier", [], None),
+        ("~=3.11.4", [], True),  # admits 3.11.4 and later 3.11s, though no 3.N.0
+        ("==3.12.1", [], True),
+        (">=3.10,!=3.12.*", [], True),
+        (">=2.7,!=3.0.*,!=3.1.*,!=3.2.*", [], True),
+        ("<3.0", ["Programming Language :: Python :: 3"], False),
     ],
 )
 def test_python3_support_comes_from_requires_python_then_classifiers(rsps, requires_python, classifiers, expected):
@@ -166,3 +171,52 @@ def test_an_empty_object_is_a_bad_response(rsps):
 def test_an_unknown_project_is_not_found(rsps):
     with pytest.raises(NotFound):
         fetch(rsps, {"message": "Not Found"}, "no-such-project", status=404)
+
+
+VULNERABILITY = {
+    "aliases": ["CVE-2024-0001", "GHSA-aaaa-bbbb-cccc"], "details": "A long text.", "summary": "Cross-site scripting in the admin",
+    "fixed_in": ["2.0.1", "1.9.5"], "id": "PYSEC-2024-1", "link": "https://osv.dev/vulnerability/PYSEC-2024-1",
+    "source": "osv", "withdrawn": None,
+}
+
+
+def test_the_latest_releases_vulnerabilities_are_read(rsps):
+    withdrawn = {**VULNERABILITY, "id": "PYSEC-2023-9", "withdrawn": "2023-10-01T00:00:00Z"}
+    odd = {"id": "GHSA-odd", "aliases": None, "summary": None, "fixed_in": [None, "3.0"], "link": None}
+    facts = fetch(rsps, project(vulnerabilities=[VULNERABILITY, withdrawn, odd, "junk", {"summary": "no id"}]))
+    assert facts.vulnerabilities == [
+        {"id": "PYSEC-2024-1", "aliases": ["CVE-2024-0001", "GHSA-aaaa-bbbb-cccc"], "summary": "Cross-site scripting in the admin",
+         "fixed_in": ["2.0.1", "1.9.5"], "link": "https://osv.dev/vulnerability/PYSEC-2024-1"},
+        {"id": "GHSA-odd", "aliases": [], "summary": None, "fixed_in": ["3.0"], "link": None},
+    ]
+
+
+def test_no_vulnerabilities_is_an_empty_list_and_no_key_is_unknown(rsps):
+    assert fetch(rsps, pypi_answer("django"), "Django").vulnerabilities == []  # a recorded answer: PyPI lists none
+    assert fetch(rsps, project(), "django-own2").vulnerabilities is None
+    assert fetch(rsps, project(vulnerabilities=None), "django-own3").vulnerabilities is None
+
+
+def test_older_documents_give_upload_time_alone(rsps):
+    releases = {
+        "0.1": [{"upload_time": "2011-11-02T16:34:12", "yanked": False}],  # naive: UTC
+        "0.2": [{"upload_time": "2012-01-01T00:00:00", "upload_time_iso_8601": "2012-01-01T00:00:00.250000Z"}],
+        "0.3": [{"upload_time": None}, {"upload_time": "not a time"}],
+    }
+    times = {r.number: r.upload_time for r in fetch(rsps, project({"version": "0.2"}, releases)).releases}
+    assert times == {"0.1": datetime(2011, 11, 2, 16, 34, 12, tzinfo=UTC), "0.2": datetime(2012, 1, 1, 0, 0, 0, 250000, tzinfo=UTC), "0.3": None}
+
+
+def test_a_recorded_answer_without_iso_times_keeps_its_upload_times(rsps):
+    body = pypi_answer("django-crispy-forms")
+    for files_ in body["releases"].values():
+        for file in files_:
+            file.pop("upload_time_iso_8601", None)
+    releases = {r.number: r.upload_time for r in fetch(rsps, body, "django-crispy-forms").releases}
+    assert releases["1.0.0"] == datetime(2011, 11, 2, 16, 34, 12, tzinfo=UTC)
+
+
+def test_a_pep_639_licence_expression_is_kept_as_given(rsps):
+    info = {"license_expression": "BSD-3-Clause AND (MIT OR Apache-2.0)", "license": None,
+            "classifiers": ["License :: OSI Approved :: BSD License"]}
+    assert fetch(rsps, project(info)).license == "BSD-3-Clause AND (MIT OR Apache-2.0)"

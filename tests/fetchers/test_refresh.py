@@ -72,12 +72,15 @@ def test_a_refresh_fills_every_fact_from_github_and_pypi(rsps):
     assert (pkg.latest_version.license, pkg.latest_version.development_status) == ("MIT", "5 - Production/Stable")
     assert (pkg.license, pkg.requires_python, pkg.supports_python3) == ("MIT", ">=3.8", True)
     assert "Framework :: Django :: 4.0" in pkg.classifiers
+    assert pkg.vulnerabilities == []  # the recording lists none
+    assert pkg.last_released == pkg.latest_version.upload_time
     assert pkg.score == package_score(401, pkg.last_commit_date, True, timezone.now())
     assert pkg.last_fetched == NOW
     assert (pkg.fetch_error, pkg.fetch_error_at, pkg.fetch_error_count) == ("", None, 0)
     assert result.changed == sorted(
         ["repo_description", "repo_watchers", "repo_forks", "participants", "commits_over_52", "last_commit_date", "commit_count",
-         "repo_default_branch", "latest_version", "license", "classifiers", "requires_python", "supports_python3", "versions"]
+         "repo_default_branch", "latest_version", "last_released", "license", "classifiers", "requires_python", "supports_python3",
+         "vulnerabilities", "versions"]
     )
     assert (result.calls, result.not_modified) == (5, 0)
 
@@ -420,3 +423,54 @@ def test_a_text_too_long_for_its_column_is_skipped_not_cut(rsps):
     assert refresh_package(pkg.id, now=NOW).ok
     pkg.refresh_from_db()
     assert (pkg.repo_default_branch, pkg.repo_watchers) == ("main", 7)
+
+
+def test_vulnerabilities_are_stored_and_kept_when_pypi_fails(rsps):
+    vulnerability = {"id": "GHSA-x", "aliases": ["CVE-2024-2"], "summary": "bad", "fixed_in": ["1.0.1"], "link": "https://osv.dev/GHSA-x"}
+    serve_github(rsps)
+    serve_pypi(rsps, {**pypi_answer("django-minify-html"), "vulnerabilities": [vulnerability]})
+    pkg = package()
+    assert pkg.vulnerabilities is None  # never fetched
+    refresh_package(pkg.id, now=NOW)
+    pkg.refresh_from_db()
+    assert pkg.vulnerabilities == [vulnerability]
+    rsps.reset()
+    serve_github(rsps)
+    serve_pypi(rsps, status=503)
+    refresh_package(pkg.id, now=NOW + timedelta(days=1))
+    pkg.refresh_from_db()
+    assert pkg.vulnerabilities == [vulnerability] and "PyPI" in pkg.fetch_error
+
+
+def test_the_latest_release_time_follows_a_changed_upload_time(rsps):
+    body = pypi_answer("django-minify-html")
+    serve_github(rsps)
+    serve_pypi(rsps, body)
+    pkg = package()
+    refresh_package(pkg.id, now=NOW)
+    for file in body["releases"]["1.0.0"]:
+        file["upload_time_iso_8601"] = "2021-12-01T00:00:00Z"
+    rsps.reset()
+    serve_github(rsps)
+    serve_pypi(rsps, body)
+    result = refresh_package(pkg.id, now=NOW)
+    pkg.refresh_from_db()
+    assert pkg.last_released == datetime(2021, 12, 1, tzinfo=UTC) and "last_released" in result.changed
+
+
+FORGEJO_API = "https://codeberg.org/api/v1/repos/owner/repo"
+
+
+@pytest.mark.parametrize("archived_at, expected", [("2023-05-06T07:08:09Z", datetime(2023, 5, 6, 7, 8, 9, tzinfo=UTC)), ("1970-01-01T00:00:00Z", NOW)])
+def test_forgejos_archived_date_is_taken_else_the_first_time_seen(rsps, archived_at, expected):
+    repo = {"full_name": "owner/repo", "archived": True, "archived_at": archived_at, "default_branch": "main", "empty": True}
+    answer(rsps, FORGEJO_API, repo)
+    pkg = make_package(repo_url="https://codeberg.org/owner/repo")
+    refresh_package(pkg.id, now=NOW)
+    refresh_package(pkg.id, now=NOW + timedelta(days=3))
+    pkg.refresh_from_db()
+    assert pkg.date_repo_archived == expected
+    rsps.replace("GET", FORGEJO_API, json={**repo, "archived": False, "archived_at": "1970-01-01T00:00:00Z"})
+    refresh_package(pkg.id, now=NOW + timedelta(days=4))
+    pkg.refresh_from_db()
+    assert pkg.date_repo_archived is None
