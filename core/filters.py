@@ -1,9 +1,8 @@
 """Filter pieces shared by the apps' filtersets (django-filter): strict booleans, id-or-slug lookups, datetimes."""
-from datetime import UTC
+from datetime import UTC, datetime
 
 import django_filters
 from django import forms
-from django.core.exceptions import ValidationError
 from django_filters.fields import IsoDateTimeField
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
@@ -48,15 +47,16 @@ class IdOrSlugFilter(django_filters.CharFilter):
 
 
 class UTCDateTimeField(IsoDateTimeField):
-    """An ISO 8601 datetime (naive ones in ``TIME_ZONE``) converted to UTC; one that does not fit
-    in UTC (year 1 with a positive offset, 9999-12-31 late) is invalid rather than an overflow."""
+    """An ISO 8601 datetime (naive ones in ``TIME_ZONE``) converted to UTC. One that falls outside
+    UTC's years 1 to 9999 (year 1 with a positive offset, 9999-12-31 late with a negative one) is
+    clamped to the first or last instant UTC can hold: "since" it then means every row or none."""
 
     def to_python(self, value):
         parsed = super().to_python(value)
         try:
             return parsed.astimezone(UTC) if parsed is not None else None
         except OverflowError:
-            raise ValidationError("Enter a date/time that falls between the years 1 and 9999 in UTC.", code="invalid") from None
+            return (datetime.min if parsed.year == 1 else datetime.max).replace(tzinfo=UTC)
 
 
 @extend_schema_field(OpenApiTypes.DATETIME)

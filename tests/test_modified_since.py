@@ -52,7 +52,7 @@ def test_it_combines_with_the_other_filters(client, aged):
 
 
 @pytest.mark.parametrize("kind", list(LISTS))
-@pytest.mark.parametrize("value", ["yesterday", "2020-13-45", "9999-12-31T23:59:59", "%00"])
+@pytest.mark.parametrize("value", ["yesterday", "2020-13-45", "%00"])
 def test_a_bad_value_is_a_400_naming_the_parameter(client, shelf, kind, value):
     response = client.get(f"/api/v4/{kind}/?modified_since={value}", HTTP_ACCEPT="application/json")
     assert response.status_code == 400 and list(json.loads(response.content)) == ["modified_since"]
