@@ -126,3 +126,32 @@ def test_the_commit_activity_sparkline_shows_on_the_package_list_and_page(logged
         assert box["width"] > 50 and box["height"] > 10, path  # drawn, not collapsed
         ys = [float(p.split(",")[1]) for p in line.locator("polyline").get_attribute("points").split()]
         assert ys[-1] < ys[-2] < ys[0]  # the busiest week is drawn highest
+
+
+def test_adding_a_package_fetches_it_and_the_editor_reads_the_outcome(logged_in):
+    """Fetch on add, on the embedded default: the new package's first refresh runs once it is saved
+    (against a fake GitHub, in the live server's process), and the message says what it brought."""
+    import responses
+    from django.core.cache import cache
+
+    from categories.models import Category
+    from packages.models import Package
+    from tests.fetchers.helpers import serve_github
+
+    cache.clear()
+    category = Category.objects.create(title="App", slug="apps")
+    page = logged_in
+    page.goto("/admin/packages/package/add/")
+    page.fill("#id_title", "Deps")
+    page.fill("#id_slug", "deps")
+    page.select_option("#id_category", str(category.pk))
+    page.fill("#id_repo_url", "https://github.com/django/deps")
+    with responses.RequestsMock(assert_all_requests_are_fired=False) as upstream:
+        serve_github(upstream)
+        page.click("input[name=_save]")
+        page.wait_for_url(re.compile(r"/admin/packages/package/(\?.*)?$"))
+    shown = page.locator(".messagelist li").all_inner_texts()
+    assert "was added successfully" in shown[0]
+    assert shown[1].startswith("Refreshed Deps: ") and "repo_watchers" in shown[1], shown
+    added = Package.objects.get(title="Deps")
+    assert (added.repo_watchers, added.repo_description) == (401, "Django Enhancement Proposals")
