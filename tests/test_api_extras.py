@@ -62,7 +62,15 @@ def test_filters_by_id_work_like_by_slug(client, shelf):
         ("repo_host=sourceforge", "repo_host"),
         ("updated_since=yesterday", "updated_since"),
         ("fetched_since=2020-13-45", "fetched_since"),
-        ("ordering=stars", "ordering"),
+        ("ordering=starz", "ordering"),
+        ("django=5.x", "django"),
+        ("django=%D9%A5.%D9%A2", "django"),  # Arabic-Indic digits are no version
+        ("python=3.13.1", "python"),
+        ("python=py3", "python"),
+        ("maintained=yes", "maintained"),
+        ("has_vulnerabilities=1", "has_vulnerabilities"),
+        ("license=" + "M" * 256, "license"),
+        ("django=&python=&maintained=&has_vulnerabilities=&license=", None),
         ("ordering=-password", "ordering"),
         ("ordering=id,", "ordering"),
         ("ordering=,", "ordering"),
@@ -86,7 +94,7 @@ def test_odd_filter_values_match_nothing_and_never_fail(client, shelf, query):
     assert _ids(client, query, kind=kind) == []
 
 
-@pytest.mark.parametrize("path", ["/api/v4/packages/?category=%00", "/api/v4/grids/?package=%00x"])
+@pytest.mark.parametrize("path", ["/api/v4/packages/?category=%00", "/api/v4/grids/?package=%00x", "/api/v4/packages/?license=MIT%00"])
 def test_a_nul_byte_in_a_filter_is_a_400(client, shelf, path):
     response = client.get(path)
     assert response.status_code == 400 and "Null characters" in response.content.decode()
@@ -95,6 +103,7 @@ def test_a_nul_byte_in_a_filter_is_a_400(client, shelf, path):
 ORDERINGS = {
     "id": "id", "title": "title", "repo_watchers": "repo_watchers", "repo_forks": "repo_forks",
     "last_updated": "last_commit_date", "last_fetched": "last_fetched", "score": "score",
+    "last_released": "last_released", "stars": "repo_watchers",
 }
 
 
@@ -109,11 +118,11 @@ def test_every_ordering_sorts_both_ways_with_id_breaking_ties(client, shelf, nam
         value = getattr(rows[pk], field)
         return (value is not None, value if value is not None else 0, pk)
 
-    assert sorted(ids, key=key, reverse=direction == "-") == ids or name in ("last_updated", "last_fetched")
+    assert sorted(ids, key=key, reverse=direction == "-") == ids or name in ("last_updated", "last_fetched", "last_released")
     values = [getattr(rows[pk], field) for pk in ids if getattr(rows[pk], field) is not None]
     assert values == sorted(values, reverse=direction == "-")
     # ties (the two 30-star packages) are broken by id in the same direction
-    if name == "repo_watchers":
+    if name in ("repo_watchers", "stars"):
         tied = [pk for pk in ids if rows[pk].repo_watchers == 30]
         assert tied == sorted(tied, reverse=direction == "-")
 
@@ -187,8 +196,11 @@ def test_the_openapi_schema_is_valid_and_lists_every_route_and_filter(client):
     params = {p["name"] for p in schema["paths"]["/api/v4/packages/"]["get"]["parameters"]}
     assert {
         "category", "grid", "repo_host", "archived", "has_pypi_release", "python3", "updated_since",
-        "fetched_since", "ordering", "limit", "offset",
+        "fetched_since", "ordering", "limit", "offset", "django", "python", "maintained", "has_vulnerabilities", "license",
     } <= params
+    facts = schema["paths"]["/api/v4/packages/{id}/facts/"]["get"]
+    assert facts["responses"]["200"]["content"]["application/json"]["schema"] == {"$ref": "#/components/schemas/PackageFacts"}
+    assert {"200", "304", "404"} <= set(facts["responses"]) and "parameters" not in facts or all(p["in"] == "path" for p in facts["parameters"])
     assert {p["name"] for p in schema["paths"]["/api/v4/grids/"]["get"]["parameters"]} >= {"package"}
 
 
@@ -346,6 +358,10 @@ def test_the_schema_says_what_may_be_null_and_what_filters_take(client):
     assert params["python3"]["type"] == "string" and sorted(params["python3"]["enum"]) == ["false", "true"]
     assert params["has_pypi_release"]["type"] == "string"
     assert params["updated_since"] == {"type": "string", "format": "date-time"}
+    assert params["django"]["pattern"] == params["python"]["pattern"] == "^[0-9]+(\\.[0-9]+)?$"
+    assert sorted(params["maintained"]["enum"]) == sorted(params["has_vulnerabilities"]["enum"]) == ["false", "true"]
+    assert params["license"]["maxLength"] == 255
+    assert {"stars", "-stars", "last_released", "-last_released"} <= set(params["ordering"]["items"]["enum"])
     assert "security" not in schema["paths"]["/api/v4/packages/"]["get"] or schema["paths"]["/api/v4/packages/"]["get"]["security"] == [{}]
 
 

@@ -51,13 +51,15 @@ def test_the_filters_form_with_only_an_ordering_keeps_every_package(page, sample
     page.click("button[data-target='#filtersModal']")
     modal = page.locator("#filtersModal")
     modal.wait_for(state="visible")
-    for name in ("archived", "has_pypi_release", "python3"):  # true/false selects start blank: not filtered
+    for name in ("archived", "has_pypi_release", "python3", "maintained", "has_vulnerabilities"):  # true/false selects start blank: not filtered
         assert modal.locator(f"select[name={name}]").input_value() == ""
+    for name in ("django", "python", "license"):  # so do the text fields
+        assert modal.locator(f"input[name={name}]").input_value() == ""
     modal.locator("select[name=ordering]").select_option("-repo_watchers")
     modal.locator("button[type=submit]").click()
     page.wait_for_url(re.compile(r"ordering=-repo_watchers"))
 
-    assert not re.search(r"[?&](archived|has_pypi_release|python3)=[^&]", page.url), page.url
+    assert not re.search(r"[?&](archived|has_pypi_release|python3|maintained|has_vulnerabilities|django|python|license)=[^&]", page.url), page.url
     listed = _document(page)
     assert listed["count"] == len(sample)  # not emptied
     watchers = [p["repo_watchers"] for p in listed["results"]]

@@ -30,3 +30,17 @@ def test_it_recomputes_repo_kind_and_score_and_search_follows():
     out = StringIO()
     call_command("recompute_packages", stdout=out)
     assert out.getvalue().strip() == "0 of 2 package(s) updated"
+
+
+def test_it_recomputes_the_latest_release_time_that_an_update_left_stale():
+    from datetime import UTC, datetime
+
+    from packages.models import Version
+
+    category = Category.objects.create(title="Apps", slug="apps")
+    package = Package.objects.create(title="P", slug="p", category=category)
+    release = Version.objects.create(package=package, number="1.0", upload_time=datetime(2024, 5, 6, tzinfo=UTC))
+    Package.objects.filter(pk=package.pk).update(latest_version=release)
+    assert Package.objects.get(pk=package.pk).last_released is None
+    call_command("recompute_packages", stdout=StringIO())
+    assert Package.objects.get(pk=package.pk).last_released == datetime(2024, 5, 6, tzinfo=UTC)
