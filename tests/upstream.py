@@ -21,14 +21,21 @@ from urllib.parse import urlsplit
 RECORDED = Path(__file__).parent / "fetchers" / "recorded"
 
 
-def _recorded(name, index):
-    return json.loads((RECORDED / name).read_text())["interactions"][index]["json"]
+def interaction(name: str, index: int) -> dict:
+    """One recorded request/answer of ``fetchers/recorded/<name>``: ``url``, ``status``, ``headers``, and
+    ``json`` or ``text``."""
+    return json.loads((RECORDED / name).read_text())["interactions"][index]
 
 
-REPO = _recorded("github_fetch_metadata.json", 0)
-CONTRIBUTORS = _recorded("github_fetch_metadata.json", 1)
-NEWEST_COMMIT = _recorded("github_fetch_commits.json", 1)[0]
-PYPI = json.loads((RECORDED / "pypi" / "django-crispy-forms.json").read_text())
+def pypi_answer(project: str) -> dict:
+    """The recorded PyPI JSON answer for ``project`` (``fetchers/recorded/pypi/<project>.json``)."""
+    return json.loads((RECORDED / "pypi" / f"{project}.json").read_text())
+
+
+REPO = interaction("github_fetch_metadata.json", 0)["json"]
+CONTRIBUTORS = interaction("github_fetch_metadata.json", 1)["json"]
+NEWEST_COMMIT = interaction("github_fetch_commits.json", 1)["json"][0]
+PYPI = pypi_answer("django-crispy-forms")
 PARTICIPATION = {"all": [i % 4 for i in range(52)], "owner": [0] * 52}
 
 
