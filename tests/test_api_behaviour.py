@@ -9,6 +9,7 @@ from rest_framework import serializers
 from categories.models import Category
 from grids.models import Grid, GridPackage
 from packages.models import Package
+from tests.factories import make_category, make_grid, make_package
 
 pytestmark = pytest.mark.django_db
 
@@ -18,14 +19,11 @@ def _body(response):
 
 
 @pytest.fixture
-def catalogue(db):
+def rows(db):
     """Two categories, 30 packages, 5 grids holding several packages each."""
-    cats = [Category.objects.create(title=t, slug=t.lower(), title_plural=t + "s") for t in ("App", "Framework")]
-    packages = [
-        Package.objects.create(title=f"pkg {i:02}", slug=f"pkg-{i}", category=cats[i % 2], repo_url=f"https://github.com/o/p{i}")
-        for i in range(30)
-    ]
-    grids = [Grid.objects.create(title=f"Grid {i}", slug=f"grid-{i}") for i in range(5)]
+    cats = [make_category(t.lower(), t, title_plural=t + "s") for t in ("App", "Framework")]
+    packages = [make_package(f"pkg-{i}", f"pkg {i:02}", category=cats[i % 2], repo_url=f"https://github.com/o/p{i}") for i in range(30)]
+    grids = [make_grid(f"grid-{i}", f"Grid {i}") for i in range(5)]
     for i, package in enumerate(packages):
         for grid in grids[: 1 + i % 3]:
             GridPackage.objects.create(grid=grid, package=package)
@@ -34,7 +32,7 @@ def catalogue(db):
 
 @pytest.mark.parametrize("method", ["post", "put", "patch", "delete"])
 @pytest.mark.parametrize("path", ["/api/v4/packages/", "/api/v4/packages/pkg-1/", "/api/v4/grids/", "/api/v4/categories/app/"])
-def test_writes_are_refused_with_405_and_change_nothing(client, catalogue, method, path):
+def test_writes_are_refused_with_405_and_change_nothing(client, rows, method, path):
     before = Package.objects.count(), Grid.objects.count(), Category.objects.count()
     response = getattr(client, method)(path, data="{}", content_type="application/json")
     assert response.status_code == 405
@@ -42,7 +40,7 @@ def test_writes_are_refused_with_405_and_change_nothing(client, catalogue, metho
     assert (Package.objects.count(), Grid.objects.count(), Category.objects.count()) == before
 
 
-def test_head_and_options_are_answered(client, catalogue):
+def test_head_and_options_are_answered(client, rows):
     assert client.head("/api/v4/packages/").status_code == 200
     response = client.options("/api/v4/packages/pkg-1/")
     assert response.status_code == 200
@@ -51,15 +49,15 @@ def test_head_and_options_are_answered(client, catalogue):
 
 
 @pytest.mark.parametrize("kind", ["packages", "grids", "categories"])
-def test_a_detail_is_found_by_id_and_by_slug(client, catalogue, kind):
-    obj = {"packages": catalogue[1][3], "grids": catalogue[2][2], "categories": catalogue[0][1]}[kind]
+def test_a_detail_is_found_by_id_and_by_slug(client, rows, kind):
+    obj = {"packages": rows[1][3], "grids": rows[2][2], "categories": rows[0][1]}[kind]
     by_id = _body(client.get(f"/api/v4/{kind}/{obj.pk}/"))
     by_slug = _body(client.get(f"/api/v4/{kind}/{obj.slug}/"))
     assert by_id == by_slug and by_id["id"] == obj.pk
 
 
-def test_a_slug_made_of_digits_is_looked_up_as_an_id(client, catalogue):
-    package = catalogue[1][0]
+def test_a_slug_made_of_digits_is_looked_up_as_an_id(client, rows):
+    package = rows[1][0]
     Package.objects.filter(pk=package.pk).update(slug="12345")
     assert client.get("/api/v4/packages/12345/").status_code == 404
 
@@ -82,7 +80,7 @@ def test_a_slug_made_of_digits_is_looked_up_as_an_id(client, catalogue):
     ],
 )
 @pytest.mark.parametrize("kind,model", [("packages", "Package"), ("grids", "Grid"), ("categories", "Category")])
-def test_odd_lookups_are_a_404_never_a_500(client, catalogue, lookup, kind, model):
+def test_odd_lookups_are_a_404_never_a_500(client, rows, lookup, kind, model):
     response = client.get(f"/api/v4/{kind}/{lookup}/")
     assert response.status_code == 404
     assert _body(response) == {"detail": f"No {model} matches the given query."}
@@ -104,14 +102,14 @@ def test_odd_lookups_are_a_404_never_a_500(client, catalogue, lookup, kind, mode
         ("limit=" + "9" * 30 + "&offset=" + "9" * 30, 0),
     ],
 )
-def test_bad_limits_and_offsets_fall_back_instead_of_failing(client, catalogue, query, count):
+def test_bad_limits_and_offsets_fall_back_instead_of_failing(client, rows, query, count):
     response = client.get(f"/api/v4/packages/?{query}")
     assert response.status_code == 200
     body = _body(response)
     assert body["count"] == 30 and len(body["results"]) == count
 
 
-def test_limit_is_capped_at_the_maximum_page_size(client, catalogue, settings):
+def test_limit_is_capped_at_the_maximum_page_size(client, rows, settings):
     from core.pagination import V4Pagination
 
     assert V4Pagination.max_limit == 1000
@@ -124,7 +122,7 @@ def test_limit_is_capped_at_the_maximum_page_size(client, catalogue, settings):
         V4Pagination.max_limit = 1000
 
 
-def test_next_and_previous_links_walk_the_list(client, catalogue):
+def test_next_and_previous_links_walk_the_list(client, rows):
     first = _body(client.get("/api/v4/packages/?limit=10"))
     assert first["previous"] is None
     assert first["next"] == "http://testserver/api/v4/packages/?limit=10&offset=10"
@@ -134,38 +132,38 @@ def test_next_and_previous_links_walk_the_list(client, catalogue):
     assert ids == sorted(ids, reverse=True)
 
 
-def test_an_unknown_format_is_a_404(client, catalogue):
+def test_an_unknown_format_is_a_404(client, rows):
     assert client.get("/api/v4/packages/?format=xml").status_code == 404
 
 
 @pytest.mark.parametrize("path", ["/api/v4/packages", "/api/v4/packages/pkg-1", "/api/v4/grids", "/api/v4/categories/1"])
-def test_a_missing_trailing_slash_is_a_301(client, catalogue, path):
+def test_a_missing_trailing_slash_is_a_301(client, rows, path):
     response = client.get(path)
     assert response.status_code == 301
     assert response["Location"] == path + "/"
 
 
 @pytest.mark.parametrize("header", [{"HTTP_ACCEPT": "application/x-nonsense"}, {"HTTP_ACCEPT": "\x00"}, {"HTTP_HOST": "evil.example"}])
-def test_odd_headers_are_a_4xx_never_a_500(client, catalogue, header):
+def test_odd_headers_are_a_4xx_never_a_500(client, rows, header):
     assert 400 <= client.get("/api/v4/packages/", **header).status_code < 500
 
 
-def test_grid_and_category_documents_have_upstreams_keys(client, catalogue):
+def test_grid_and_category_documents_have_upstreams_keys(client, rows):
     grid = _body(client.get("/api/v4/grids/grid-0/"))
     assert list(grid) == ["id", "title", "slug", "description", "is_locked", "packages", "header", "created", "modified"]
     titles = [Package.objects.get(pk=url.rstrip("/").rsplit("/", 1)[1]).title for url in grid["packages"]]
     assert titles == sorted(titles) and len(titles) == 30
-    category = _body(client.get(f"/api/v4/categories/{catalogue[0][0].pk}/"))
+    category = _body(client.get(f"/api/v4/categories/{rows[0][0].pk}/"))
     assert list(category) == ["id", "title", "slug", "description", "title_plural", "show_pypi", "created", "modified"]
 
 
-def test_package_grids_are_listed_in_the_order_the_package_joined_them(client, catalogue):
-    package = catalogue[1][2]  # in grids 0, 1, 2
+def test_package_grids_are_listed_in_the_order_the_package_joined_them(client, rows):
+    package = rows[1][2]  # in grids 0, 1, 2
     GridPackage.objects.filter(package=package).delete()
-    for grid in (catalogue[2][2], catalogue[2][0], catalogue[2][4]):
+    for grid in (rows[2][2], rows[2][0], rows[2][4]):
         GridPackage.objects.create(grid=grid, package=package)
     urls = _body(client.get(f"/api/v4/packages/{package.pk}/"))["grids"]
-    assert urls == [f"http://testserver/api/v4/grids/{g.pk}/" for g in (catalogue[2][2], catalogue[2][0], catalogue[2][4])]
+    assert urls == [f"http://testserver/api/v4/grids/{g.pk}/" for g in (rows[2][2], rows[2][0], rows[2][4])]
 
 
 def _queries(client, path):
@@ -175,14 +173,14 @@ def _queries(client, path):
 
 
 @pytest.mark.parametrize("kind,most", [("packages", 4), ("grids", 4), ("categories", 3)])
-def test_a_list_costs_the_same_queries_whatever_the_page_size(client, catalogue, kind, most):
+def test_a_list_costs_the_same_queries_whatever_the_page_size(client, rows, kind, most):
     counts = {limit: _queries(client, f"/api/v4/{kind}/?limit={limit}") for limit in (1, 20, 100)}
     assert len(set(counts.values())) == 1, counts
     assert counts[1] <= most
 
 
 @pytest.mark.parametrize("path,most", [("/api/v4/packages/pkg-3/", 3), ("/api/v4/grids/grid-1/", 3), ("/api/v4/categories/app/", 2)])
-def test_a_detail_costs_a_few_queries(client, catalogue, path, most):
+def test_a_detail_costs_a_few_queries(client, rows, path, most):
     assert _queries(client, path) <= most
 
 
@@ -193,7 +191,7 @@ def test_the_api_root_lists_the_routes_in_upstreams_order(client):
 
 
 @pytest.mark.parametrize("path", ["/api/v4/packages/pkg-2/", "/api/v4/packages/pkg-2/?format=api", "/api/v4/packages/pkg-2.json", "/api/v4/grids/grid-0/?format=json"])
-def test_links_are_the_urls_drf_would_build(client, catalogue, path):
+def test_links_are_the_urls_drf_would_build(client, rows, path):
     """Links come from one reverse() per request and view; each equals the one DRF's
     ``HyperlinkedRelatedField`` builds for that request (scheme, host, ``?format=``, suffix)."""
     from django.urls import resolve

@@ -2,8 +2,6 @@
 import io
 import json
 import shutil
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -15,6 +13,7 @@ from grids.models import Element, Feature, Grid, GridPackage
 from packages.models import Package, Version
 from search.models import ItemType, SearchEntry
 from tests.conftest import SAMPLE, UPSTREAM, ordered_json, sample_documents
+from tests.upstream import LocalServer, QuietHandler
 
 pytestmark = pytest.mark.django_db
 
@@ -235,7 +234,7 @@ def test_a_missing_folder_is_a_clear_error(tmp_path):
     assert failed == f"{tmp_path / 'nowhere'} is not a folder"
 
 
-class V4Server:
+class V4Server(LocalServer):
     """A local stand-in for a live v4 API: serves a dataset folder's lists with limit/offset pages.
 
     ``fail_first`` answers the first N requests with a 503 to exercise the client's retries.
@@ -245,11 +244,11 @@ class V4Server:
         self.folder, self.fail_first, self.requests = folder, fail_first, []
         server = self
 
-        class Handler(BaseHTTPRequestHandler):
+        class Handler(QuietHandler):
             def do_GET(self):
                 server.requests.append(self.path)
                 if len(server.requests) <= server.fail_first:
-                    return self._send(503, b"busy")
+                    return self.send_body(503, b"busy")
                 url = urlsplit(self.path)
                 kind = url.path.strip("/").split("/")[-1]
                 query = parse_qs(url.query)
@@ -258,25 +257,11 @@ class V4Server:
                 docs = [json.loads(t.replace(UPSTREAM, base)) for t in sorted_docs(server.folder, kind)]
                 nxt = f"{base}/api/v4/{kind}/?limit={limit}&offset={offset + limit}" if offset + limit < len(docs) else None
                 page = {"count": len(docs), "next": nxt, "previous": None, "results": docs[offset : offset + limit]}
-                self._send(200, json.dumps(page).encode())
+                self.send_body(200, json.dumps(page).encode())
 
-            def _send(self, status, body):
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
-
-            def log_message(self, *args):
-                pass
-
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.httpd.server_port}/api/v4/"
-        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
-
-    def close(self):
-        self.httpd.shutdown()
-        self.httpd.server_close()
+        super().__init__(Handler)
+        self.url = f"{self.base_url}/api/v4/"
+        self.start()
 
 
 def sorted_docs(folder, kind):

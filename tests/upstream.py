@@ -8,6 +8,10 @@ answer; ``stall`` maps a path fragment to seconds that the first request contain
 every request containing it gets.
 Each request is logged as ``(path, status)``. Serve it with ``FakeUpstream().start()`` and point
 ``GITHUB_API_URL`` at ``.github_url`` and ``PYPI_JSON_URL`` at ``.pypi_url``.
+
+Also the pieces every local stand-in of the tests is made of: ``LocalServer`` (an HTTP server on a
+free port, in a thread), ``QuietHandler`` (a request handler that logs nothing), and the loaders
+of the recorded real answers in ``fetchers/recorded`` (``interaction``, ``pypi_answer``).
 """
 import hashlib
 import json
@@ -21,15 +25,60 @@ from urllib.parse import urlsplit
 RECORDED = Path(__file__).parent / "fetchers" / "recorded"
 
 
-def _recorded(name, index):
-    return json.loads((RECORDED / name).read_text())["interactions"][index]["json"]
+def interaction(name: str, index: int) -> dict:
+    """One recorded request/answer of ``fetchers/recorded/<name>``: ``url``, ``status``, ``headers``, and
+    ``json`` or ``text``."""
+    return json.loads((RECORDED / name).read_text())["interactions"][index]
 
 
-REPO = _recorded("github_fetch_metadata.json", 0)
-CONTRIBUTORS = _recorded("github_fetch_metadata.json", 1)
-NEWEST_COMMIT = _recorded("github_fetch_commits.json", 1)[0]
-PYPI = json.loads((RECORDED / "pypi" / "django-crispy-forms.json").read_text())
+def pypi_answer(project: str) -> dict:
+    """The recorded PyPI JSON answer for ``project`` (``fetchers/recorded/pypi/<project>.json``)."""
+    return json.loads((RECORDED / "pypi" / f"{project}.json").read_text())
+
+
+REPO = interaction("github_fetch_metadata.json", 0)["json"]
+CONTRIBUTORS = interaction("github_fetch_metadata.json", 1)["json"]
+NEWEST_COMMIT = interaction("github_fetch_commits.json", 1)["json"][0]
+PYPI = pypi_answer("django-crispy-forms")
 PARTICIPATION = {"all": [i % 4 for i in range(52)], "owner": [0] * 52}
+
+
+class QuietHandler(BaseHTTPRequestHandler):
+    """An HTTP/1.1 request handler that logs nothing; ``send_body`` answers with a whole body."""
+
+    protocol_version = "HTTP/1.1"
+
+    def send_body(self, status, body, headers=()):
+        """Answer ``status`` with ``body`` (bytes) as JSON, a Content-Length and ``headers`` (name, value pairs)."""
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        for name, value in headers:
+            self.send_header(name, value)
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args):
+        pass
+
+
+class LocalServer:
+    """A threaded HTTP server on a free port of 127.0.0.1 (``base_url``, no trailing slash), answering
+    with ``handler`` (a ``BaseHTTPRequestHandler`` class). ``start()`` serves it from a daemon thread;
+    ``close()`` stops it and frees the port (so ``contextlib.closing`` fits)."""
+
+    def __init__(self, handler):
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        self.httpd.daemon_threads = True
+        self.base_url = f"http://127.0.0.1:{self.httpd.server_port}"
+
+    def start(self):
+        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
+        return self
+
+    def close(self):
+        self.httpd.shutdown()
+        self.httpd.server_close()
 
 
 def stars_of(full_name):
@@ -44,18 +93,16 @@ class FakeUpstream:
         self.latency, self.stall, self.failing = latency, dict(stall or {}), dict(failing or {})
         self.requests = []
         self.lock = threading.Lock()
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
-        self.httpd.daemon_threads = True
-        base = f"http://127.0.0.1:{self.httpd.server_port}"
+        self.server = LocalServer(self._handler())
+        base = self.server.base_url
         self.github_url, self.pypi_url = f"{base}/github", f"{base}/pypi"
 
     def start(self):
-        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
+        self.server.start()
         return self
 
     def stop(self):
-        self.httpd.shutdown()
-        self.httpd.server_close()
+        self.server.close()
 
     def count(self, fragment):
         """How many requests had ``fragment`` in their path."""
@@ -84,8 +131,7 @@ class FakeUpstream:
     def _handler(self):
         upstream = self
 
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
+        class Handler(QuietHandler):
             disable_nagle_algorithm = True  # headers and body go in two writes: no 40 ms delayed-ACK stall between them
 
             def do_GET(self):
@@ -105,17 +151,7 @@ class FakeUpstream:
                     body = json.dumps(data).encode()
                 with upstream.lock:
                     upstream.requests.append((path, status))
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(body)))
-                if status in (200, 304):
-                    self.send_header("ETag", etag)
-                for name, value in headers.items():
-                    self.send_header(name, value)
-                self.end_headers()
-                self.wfile.write(body)
-
-            def log_message(self, *args):
-                pass
+                etag_header = [("ETag", etag)] if status in (200, 304) else []
+                self.send_body(status, body, etag_header + list(headers.items()))
 
         return Handler

@@ -49,11 +49,12 @@ def test_refresh_now_against_a_fake_github_brings_its_facts_to_the_api(logged_in
     import responses
     from django.core.cache import cache
 
-    from tests.fetchers.helpers import make_package, serve_github
+    from tests.factories import make_package
+    from tests.fetchers.helpers import serve_github
 
     cache.clear()  # no rate-limit blocks or queued markers of another test
     page = logged_in
-    deps = make_package(repo_url="https://github.com/django/deps")
+    deps = make_package(title="Deps", repo_url="https://github.com/django/deps")
     page.goto(f"/api/v4/packages/{deps.pk}/?format=json")
     assert json.loads(page.inner_text("body"))["repo_watchers"] == 0
 

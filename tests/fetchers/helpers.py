@@ -1,27 +1,14 @@
-"""Helpers of the fetcher tests: recorded answers, registering answers with ``responses``, packages."""
-import json
+"""Helpers of the fetcher tests: registering answers, recorded (``tests.upstream``) or not, with ``responses``."""
 from datetime import UTC, datetime
-from pathlib import Path
 from urllib.parse import parse_qsl, urlsplit
 
 import responses
 from responses import matchers
 
-from categories.models import Category
-from packages.models import Package
+from tests.factories import make_package  # noqa: F401  (the fetcher tests' packages, imported from here too)
+from tests.upstream import interaction, pypi_answer  # noqa: F401  (pypi_answer: imported from here by the tests)
 
-RECORDED = Path(__file__).parent / "recorded"
 NOW = datetime(2024, 1, 13, 12, 0, tzinfo=UTC)  # a day after the recordings were made
-
-
-def interaction(name: str, index: int) -> dict:
-    """One recorded request/answer of ``recorded/<name>``."""
-    return json.loads((RECORDED / name).read_text())["interactions"][index]
-
-
-def pypi_answer(project: str) -> dict:
-    """A recorded PyPI JSON answer."""
-    return json.loads((RECORDED / "pypi" / f"{project}.json").read_text())
 
 
 def answer(rsps, url: str, body=None, status: int = 200, headers: dict | None = None, match=(), text: str | None = None):
@@ -59,10 +46,3 @@ def serve_github(rsps, participation=None, participation_status=200, contributor
     link = '<https://api.github.com/repositories/18764735/commits?sha=main&per_page=1&page=2>; rel="next", ' \
            '<https://api.github.com/repositories/18764735/commits?sha=main&per_page=1&page=251>; rel="last"'
     answer(rsps, f"{GITHUB_API}/commits?sha=main&per_page=1", [newest], headers={"ETag": '"c1"', "Link": link})
-
-
-def make_package(**fields) -> Package:
-    """A package in a fresh category; ``fields`` override the defaults."""
-    category, _ = Category.objects.get_or_create(slug="apps", defaults={"title": "App"})
-    defaults = {"title": "Deps", "slug": "deps", "category": category}
-    return Package.objects.create(**{**defaults, **fields})

@@ -6,7 +6,9 @@ from django.core.management import CommandError, call_command
 
 from fetchers.models import StoredResponse
 
-from .helpers import answer, make_package, pypi_answer, serve_github
+from tests.factories import make_package
+
+from .helpers import answer, pypi_answer, serve_github
 
 pytestmark = pytest.mark.django_db
 PYPI = "https://pypi.org/pypi/django-minify-html/json"

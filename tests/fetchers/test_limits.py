@@ -8,7 +8,6 @@ import socket
 import threading
 import time
 from contextlib import closing
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
@@ -20,7 +19,7 @@ from fetchers.http.client import HttpClient
 from fetchers.models import StoredResponse
 from fetchers.refresh import refresh_package
 from packages.repourl import parse_repo_url
-from tests.upstream import FakeUpstream
+from tests.upstream import FakeUpstream, LocalServer, QuietHandler
 
 from .helpers import GITHUB_API, NOW, serve_github
 from .test_bitbucket import API as BITBUCKET_API, serve_bitbucket
@@ -141,7 +140,7 @@ def test_a_body_over_the_limit_by_its_content_length_is_refused_unread(rsps):
     assert not StoredResponse.objects.exists()
 
 
-class ChunkedServer:
+class ChunkedServer(LocalServer):
     """Answers every GET with a chunked body of ``total`` bytes and no Content-Length, in chunks of
     ``size`` bytes ``pause`` seconds apart; ``sent`` counts the bytes it could write before the
     client hung up."""
@@ -150,9 +149,7 @@ class ChunkedServer:
         self.total, self.sent, self.done = total, 0, threading.Event()
         server = self
 
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-
+        class Handler(QuietHandler):
             def do_GET(self):
                 self.send_response(200)
                 self.send_header("Content-Type", "application/json")
@@ -171,17 +168,9 @@ class ChunkedServer:
                 finally:
                     server.done.set()
 
-            def log_message(self, *args):
-                pass
-
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.httpd.daemon_threads = True
-        self.url = f"http://127.0.0.1:{self.httpd.server_port}/big"
-        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
-
-    def close(self):
-        self.httpd.shutdown()
-        self.httpd.server_close()
+        super().__init__(Handler)
+        self.url = f"{self.base_url}/big"
+        self.start()
 
 
 def test_a_streamed_body_over_the_limit_is_refused_once_the_bytes_read_pass_it(settings):

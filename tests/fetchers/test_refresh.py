@@ -12,7 +12,9 @@ from fetchers.refresh import refresh_package
 from packages.models import Package, Version
 from packages.scoring import package_score
 
-from .helpers import GITHUB_API, NOW, WEEKS, answer, make_package, pypi_answer, serve_github
+from tests.factories import make_package
+
+from .helpers import GITHUB_API, NOW, WEEKS, answer, pypi_answer, serve_github
 
 pytestmark = pytest.mark.django_db
 PYPI = "https://pypi.org/pypi/django-minify-html/json"

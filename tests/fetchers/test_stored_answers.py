@@ -5,7 +5,9 @@ from fetchers.models import StoredResponse
 from fetchers.refresh import refresh_package
 from packages.models import Package
 
-from .helpers import GITHUB_API, answer, make_package, pypi_answer, serve_github
+from tests.factories import make_package
+
+from .helpers import GITHUB_API, answer, pypi_answer, serve_github
 
 pytestmark = pytest.mark.django_db
 PYPI = "https://pypi.org/pypi/django-minify-html/json"

@@ -10,13 +10,13 @@ import pytest
 from django.db.models.signals import post_save
 from django.utils import timezone
 
-from categories.models import Category
 from fetchers.refresh import refresh_package
 from packages.models import Package
 from packages.scoring import full_months, package_score
 from search import signals
 from search.index import rebuild
 from search.models import ItemType, SearchEntry
+from tests.factories import make_package
 
 NOW = datetime(2026, 6, 15, 12, 0, tzinfo=UTC)
 
@@ -66,11 +66,6 @@ def search_deaf(db):
     post_save.disconnect(sender=Package, dispatch_uid="search.package_saved")
     yield
     post_save.connect(signals.package_saved, sender=Package, dispatch_uid="search.package_saved")
-
-
-def make_package(slug, **facts):
-    category = Category.objects.get_or_create(slug="apps", defaults={"title": "App"})[0]
-    return Package.objects.create(title=slug, slug=slug, category=category, **facts)
 
 
 def stored_score(package):

@@ -17,6 +17,7 @@ from fetchers import tasks
 from fetchers.http.errors import RateLimited
 from fetchers.refresh import RefreshResult
 from packages.models import Package
+from tests.factories import make_package
 from tests.pipeline.conftest import wait_for
 
 pytestmark = pytest.mark.django_db
@@ -59,8 +60,7 @@ def refreshes(monkeypatch):
 
 
 def package(slug, repo="https://github.com/o/{}", pypi="", **fields):
-    category, _ = Category.objects.get_or_create(slug="apps", defaults={"title": "App"})
-    return Package.objects.create(title=slug, slug=slug, category=category, repo_url=repo.format(slug), pypi_url=pypi, **fields)
+    return make_package(slug, repo_url=repo.format(slug), pypi_url=pypi, **fields)
 
 
 def test_a_package_already_queued_is_not_queued_again(refreshes):

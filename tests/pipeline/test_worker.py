@@ -4,22 +4,11 @@ import json
 import redis
 from django_celery_beat.models import IntervalSchedule, PeriodicTask
 
-from categories.models import Category
 from packages.models import Package
+from tests.factories import make_packages
 from tests.pipeline.conftest import BROKER_DB, REDIS, wait_for
 from tests.test_compose import beat_health_check
 from tests.upstream import PARTICIPATION, PYPI, stars_of
-
-
-def make_packages(count):
-    category = Category.objects.create(title="App", slug="apps")
-    return [
-        Package.objects.create(
-            title=f"P{i}", slug=f"p{i}", category=category,
-            repo_url=f"https://github.com/owner/p{i}", pypi_url=f"https://pypi.org/project/p{i}/",
-        )
-        for i in range(count)
-    ]
 
 
 def refreshed(ids):

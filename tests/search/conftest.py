@@ -7,8 +7,8 @@ from django.db import connection
 from django.utils import timezone
 
 from categories.models import Category
-from grids.models import Grid, GridPackage
 from packages.models import Package
+from tests.factories import make_grid, make_package
 
 
 @pytest.fixture
@@ -35,22 +35,6 @@ def search_items(client, query):
 def found_slugs(client, query):
     """The slugs of the items found for ``query``, best first."""
     return [item["slug"] for item in search_items(client, query)]
-
-
-def make_package(slug, title=None, description="", category=None, **facts):
-    """A package saved the ordinary way (so the index hears about it)."""
-    category = category or Category.objects.get_or_create(slug="apps", defaults={"title": "App"})[0]
-    return Package.objects.create(
-        title=title or slug, slug=slug, category=category, repo_description=description, **facts
-    )
-
-
-def make_grid(slug, title, packages=(), description="", **flags):
-    """A real (non-placeholder) grid holding ``packages``."""
-    grid = Grid.objects.create(title=title, slug=slug, description=description, **flags)
-    for package in packages:
-        GridPackage.objects.create(grid=grid, package=package)
-    return grid
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from packages.models import Package
 from search.models import SearchEntry
-from tests.search.conftest import make_package
+from tests.factories import make_package
 
 pytestmark = pytest.mark.django_db
 

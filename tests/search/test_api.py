@@ -4,7 +4,8 @@ import json
 import pytest
 
 from packages.models import Package
-from tests.search.conftest import found_slugs, make_grid, make_package, search_items as search
+from tests.factories import make_grid, make_package
+from tests.search.conftest import found_slugs, search_items as search
 
 pytestmark = pytest.mark.django_db
 

@@ -12,7 +12,7 @@ from grids.models import Grid, GridPackage
 from packages.models import Package
 from search.index import muted, rebuild
 from search.models import ItemType, SearchEntry
-from tests.search.conftest import make_grid, make_package
+from tests.factories import make_grid, make_package
 
 pytestmark = pytest.mark.django_db
 

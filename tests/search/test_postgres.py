@@ -3,7 +3,8 @@ import pytest
 from django.db import connection
 
 from search.models import SearchEntry
-from tests.search.conftest import found_slugs as slugs, make_package
+from tests.factories import make_package
+from tests.search.conftest import found_slugs as slugs
 
 pytestmark = pytest.mark.usefixtures("on_postgresql")
 

@@ -2,7 +2,8 @@
 import pytest
 from django.db import connection
 
-from tests.search.conftest import found_slugs as slugs, make_package
+from tests.factories import make_package
+from tests.search.conftest import found_slugs as slugs
 
 pytestmark = pytest.mark.usefixtures("on_sqlite")
 
