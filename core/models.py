@@ -73,3 +73,36 @@ def list_versions(scopes):
         )
         found = {scope: (int(total), _aware(changed_at)) for scope, total, changed_at in cursor.fetchall()}
     return {scope: found.get(scope, (0, None)) for scope in scopes}
+
+
+class Change(models.Model):
+    """One entry of the change feed (``/api/v4/changes/``), written by the triggers (``core.triggers``).
+
+    ``kind`` is ``package``, ``grid`` or ``category`` and ``key`` the document's id; ``op`` is
+    ``create``, ``update`` or ``delete``; ``at`` when it was written (UTC). ``seq`` is the feed's
+    cursor: numbered in commit order as the writing transaction commits (null until then).
+    """
+
+    seq = models.BigIntegerField(null=True, unique=True)
+    kind = models.CharField(max_length=10)
+    key = models.BigIntegerField()
+    op = models.CharField(max_length=6)
+    at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        db_table = "djpackages_change"
+
+    def __str__(self):
+        return f"{self.seq}: {self.op} {self.kind} {self.key}"
+
+
+class ChangeHorizon(models.Model):
+    """One row: ``pruned_through``, the largest ``seq`` the feed's pruning removed (0: none yet)."""
+
+    pruned_through = models.BigIntegerField(default=0)
+
+    class Meta:
+        db_table = "djpackages_change_horizon"
+
+    def __str__(self):
+        return f"changes pruned through {self.pruned_through}"

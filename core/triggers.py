@@ -28,6 +28,11 @@ from django.apps import apps
 from core.models import LIST_SHARDS
 
 VALIDATOR_TABLE = "djpackages_validator"
+CHANGE_TABLE = "djpackages_change"  # the change feed (``core.models.Change``)
+CHANGE_SEQUENCE = "djpackages_change_seq"
+# Held from the moment a PostgreSQL transaction numbers its changes until it commits, so that
+# numbers follow commit order (an arbitrary constant, the lock's name).
+CHANGE_LOCK = 720117
 NOW = {"postgresql": "clock_timestamp()", "sqlite": "strftime('%Y-%m-%d %H:%M:%f', 'now')"}
 # The list shard a connection bumps: one per PostgreSQL backend, so that concurrent writers
 # rarely share a row; SQLite has one writer at a time.
@@ -48,7 +53,7 @@ class Document:
     scope: str
     column: str
 
-    def sql(self, vendor, row):
+    def sql(self, vendor, row, event="update"):
         return _upsert(vendor, self.scope, f"{row}.{self.column}")
 
 
@@ -58,7 +63,7 @@ class Listing:
 
     scope: str
 
-    def sql(self, vendor, row):
+    def sql(self, vendor, row, event="update"):
         return _upsert(vendor, self.scope, SHARD[vendor])
 
 
@@ -70,7 +75,7 @@ class GridsOfPackage:
     column: str
     scope: str = "grid"
 
-    def sql(self, vendor, row):
+    def sql(self, vendor, row, event="update"):
         return (
             f"UPDATE {VALIDATOR_TABLE} SET value = value + 1, changed_at = {NOW[vendor]} WHERE scope = '{self.scope}' "
             f"AND key IN (SELECT grid_id FROM grids_gridpackage WHERE package_id = {row}.{self.column});"
@@ -83,7 +88,7 @@ class ComparisonsOfCategory:
 
     column: str
 
-    def sql(self, vendor, row):
+    def sql(self, vendor, row, event="update"):
         return (
             f"UPDATE {VALIDATOR_TABLE} SET value = value + 1, changed_at = {NOW[vendor]} WHERE scope = 'comparison' "
             f"AND key IN (SELECT m.grid_id FROM grids_gridpackage m JOIN packages_package p ON p.id = m.package_id "
@@ -97,11 +102,66 @@ class ComparisonOfMembership:
 
     column: str
 
-    def sql(self, vendor, row):
+    def sql(self, vendor, row, event="update"):
         return (
             f"UPDATE {VALIDATOR_TABLE} SET value = value + 1, changed_at = {NOW[vendor]} WHERE scope = 'comparison' "
             f"AND key IN (SELECT grid_id FROM grids_gridpackage WHERE id = {row}.{self.column});"
         )
+
+
+def _record(vendor, kind, op, source):
+    """Record a change of ``kind`` for every id that the SQL ``source`` (``SELECT <id> FROM ...``) gives,
+    and bump a shard of the feed's validator (``changes``)."""
+    return (
+        f"INSERT INTO {CHANGE_TABLE} (kind, key, op, at) SELECT '{kind}', ids.id, '{op}', {NOW[vendor]} "
+        f"FROM ({source}) AS ids WHERE ids.id IS NOT NULL; "
+        f"{_upsert(vendor, 'changes', SHARD[vendor])}"
+    )
+
+
+@dataclass(frozen=True)
+class Changed:
+    """Record a change of the document ``kind`` whose id is the row's ``column``: with ``own``,
+    the row is that document's (an insert records ``create``, a delete ``delete``), else a
+    related row of it (always an ``update``)."""
+
+    kind: str
+    column: str
+    own: bool = False
+
+    def sql(self, vendor, row, event="update"):
+        op = {"insert": "create", "delete": "delete"}.get(event, "update") if self.own else "update"
+        return _record(vendor, self.kind, op, f"SELECT {row}.{self.column} AS id")
+
+
+@dataclass(frozen=True)
+class ChangedGridsOfPackage:
+    """Record an update of every grid that holds the package whose id is the row's ``column``."""
+
+    column: str
+
+    def sql(self, vendor, row, event="update"):
+        return _record(vendor, "grid", "update", f"SELECT grid_id AS id FROM grids_gridpackage WHERE package_id = {row}.{self.column}")
+
+
+@dataclass(frozen=True)
+class ChangedGridOfMembership:
+    """Record an update of the grid of the membership whose id is the row's ``column``."""
+
+    column: str
+
+    def sql(self, vendor, row, event="update"):
+        return _record(vendor, "grid", "update", f"SELECT grid_id AS id FROM grids_gridpackage WHERE id = {row}.{self.column}")
+
+
+@dataclass(frozen=True)
+class ChangedPackageOfLatestVersion:
+    """Record an update of the package whose latest version is the row (whose id is ``column``)."""
+
+    column: str
+
+    def sql(self, vendor, row, event="update"):
+        return _record(vendor, "package", "update", f"SELECT id FROM packages_package WHERE latest_version_id = {row}.{self.column}")
 
 
 @dataclass(frozen=True)
@@ -133,7 +193,7 @@ COMPARED_PACKAGE_FIELDS = (
 RULES = [
     Rule(
         "packages.Package",
-        (Document("package", "id"), Document("package-facts", "id"), Listing("package-list")),
+        (Document("package", "id"), Document("package-facts", "id"), Listing("package-list"), Changed("package", "id", own=True)),
         # The refresh's bookkeeping; no document shows it. ``score`` (it decays with time) and
         # ``repo_kind`` (derived from shown columns) no document shows either, but the list filters
         # and orders by them.
@@ -142,6 +202,7 @@ RULES = [
         ),
         also=(
             (("title", "slug"), (Listing("grid-list"), GridsOfPackage("id"))),
+            (("title",), (ChangedGridsOfPackage("id"),)),  # a grid lists its packages by title
             (("score", "repo_kind"), (Listing("package-list"),)),
             (COMPARED_PACKAGE_FIELDS, (GridsOfPackage("id", "comparison"),)),
             (("last_attempted_at", "fetch_error", "fetch_error_count", "score", "repo_kind"), (Document("package-facts", "id"),)),
@@ -149,12 +210,12 @@ RULES = [
     ),
     Rule("packages.Version", (Document("package", "package_id"), Document("package-facts", "package_id"), Listing("package-list")),
          unshown=frozenset({"created", "modified"}), moved=True,
-         also=((("number", "development_status"), (GridsOfPackage("package_id", "comparison"),)),)),
-    Rule("categories.Category", (Document("category", "id"), Listing("category-list")),
+         also=((("number", "development_status"), (GridsOfPackage("package_id", "comparison"), ChangedPackageOfLatestVersion("id"))),)),
+    Rule("categories.Category", (Document("category", "id"), Listing("category-list"), Changed("category", "id", own=True)),
          also=((("slug",), (Listing("package-list"),)), (("title",), (ComparisonsOfCategory("id"),)))),
     Rule(
         "grids.Grid",
-        (Document("grid", "id"), Listing("grid-list")),
+        (Document("grid", "id"), Listing("grid-list"), Changed("grid", "id", own=True)),
         also=((("slug",), (Listing("package-list"),)), (("title", "slug"), (Document("comparison", "id"),))),
         seeds=("comparison",),
     ),
@@ -162,15 +223,17 @@ RULES = [
         "grids.GridPackage",
         (
             Document("grid", "grid_id"), Document("package", "package_id"), Listing("package-list"), Listing("grid-list"),
-            Document("comparison", "grid_id"),
+            Document("comparison", "grid_id"), Changed("grid", "grid_id"), Changed("package", "package_id"),
         ),
         # ``position`` orders a package's grids: a grid document does not show it.
         unshown=frozenset({"created", "modified", "position"}),
         moved=True,
-        also=((("position",), (Document("package", "package_id"), Listing("package-list"))),),
+        also=((("position",), (Document("package", "package_id"), Listing("package-list"), Changed("package", "package_id"))),),
     ),
-    Rule("grids.Feature", (Document("comparison", "grid_id"),), unshown=frozenset({"created", "modified"}), moved=True),
-    Rule("grids.Element", (ComparisonOfMembership("grid_package_id"),), unshown=frozenset({"created", "modified"}), moved=True),
+    Rule("grids.Feature", (Document("comparison", "grid_id"), Changed("grid", "grid_id")),
+         unshown=frozenset({"created", "modified"}), moved=True),
+    Rule("grids.Element", (ComparisonOfMembership("grid_package_id"), ChangedGridOfMembership("grid_package_id")),
+         unshown=frozenset({"created", "modified"}), moved=True),
     Rule("search.SearchEntry", (Listing("search"),)),
 ]
 
@@ -188,8 +251,8 @@ def _changed(vendor, columns):
     return " OR ".join(f"OLD.{c} IS NOT NEW.{c}" for c in columns)
 
 
-def _statements(vendor, bumps, row):
-    return " ".join(bump.sql(vendor, row) for bump in bumps)
+def _statements(vendor, bumps, row, event="update"):
+    return " ".join(bump.sql(vendor, row, event) for bump in bumps)
 
 
 def _update_cases(vendor, rule, model):
@@ -209,7 +272,7 @@ def statements(vendor):
         model = apps.get_model(rule.model)
         table = model._meta.db_table
         seeded = tuple(Document(scope, "id") for scope in rule.seeds)
-        insert, delete = _statements(vendor, rule.bumps + seeded, "NEW"), _statements(vendor, rule.bumps, "OLD")
+        insert, delete = _statements(vendor, rule.bumps + seeded, "NEW", "insert"), _statements(vendor, rule.bumps, "OLD", "delete")
         cases = _update_cases(vendor, rule, model)
         if vendor == "postgresql":
             updates = " ".join(f"IF {condition} THEN {body} END IF;" for condition, body in cases)
@@ -240,7 +303,33 @@ def statements(vendor):
             for bump in rule.bumps + seeded
             if isinstance(bump, Document) and bump.column == "id"
         ]
-    return sql
+    return sql + _numbering(vendor)
+
+
+def _numbering(vendor):
+    """The SQL that numbers each change (``seq``, the feed's cursor) in commit order.
+
+    SQLite has one writer at a time, so a change's row id is already in commit order. On PostgreSQL
+    a deferred trigger numbers a transaction's changes as it commits, under ``CHANGE_LOCK``, which
+    it holds until the commit is done: a change numbered after another was committed after it, and
+    a reader never sees a number before all smaller ones are visible. The lock is held only during
+    commits, so writers do not wait for one another's open transactions.
+    """
+    if vendor == "sqlite":
+        return [
+            "DROP TRIGGER IF EXISTS djpackages_change_number;",
+            f"CREATE TRIGGER djpackages_change_number AFTER INSERT ON {CHANGE_TABLE} BEGIN "
+            f"UPDATE {CHANGE_TABLE} SET seq = NEW.id WHERE id = NEW.id; END;",
+        ]
+    return [
+        f"CREATE SEQUENCE IF NOT EXISTS {CHANGE_SEQUENCE} AS bigint;",
+        f"CREATE OR REPLACE FUNCTION djpackages_change_number() RETURNS trigger AS $$ BEGIN "
+        f"PERFORM pg_advisory_xact_lock({CHANGE_LOCK}); "
+        f"UPDATE {CHANGE_TABLE} SET seq = nextval('{CHANGE_SEQUENCE}') WHERE id = NEW.id; RETURN NULL; END $$ LANGUAGE plpgsql;",
+        f"DROP TRIGGER IF EXISTS djpackages_change_number ON {CHANGE_TABLE};",
+        f"CREATE CONSTRAINT TRIGGER djpackages_change_number AFTER INSERT ON {CHANGE_TABLE} "
+        f"DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION djpackages_change_number();",
+    ]
 
 
 def install(using="default", **kwargs):

@@ -6,6 +6,7 @@ from drf_spectacular.views import SpectacularAPIView
 from rest_framework.routers import DefaultRouter
 
 from categories.views import CategoryViewSet
+from core.changes import ChangeFeedView
 from core.docs import RedocView, SwaggerView
 from core.health import healthz
 from grids.views import GridViewSet
@@ -27,6 +28,7 @@ urlpatterns = [
     path("api/v4/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/v4/schema/swagger-ui/", SwaggerView.as_view(url_name="schema"), name="swagger-ui"),
     path("api/v4/schema/redoc/", RedocView.as_view(url_name="schema"), name="redoc"),
+    path("api/v4/changes/", ChangeFeedView.as_view(), name="change-feed"),  # not in the API root
     path("api/v4/", include(router.urls)),
     path("", include("apiv3.urls")),
     path("healthz", healthz, name="healthz"),

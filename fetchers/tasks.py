@@ -29,6 +29,7 @@ from django.core.cache import cache
 from django.utils import timezone
 from kombu.exceptions import OperationalError
 
+from core import changes
 from fetchers import background, refresh, sweep as sweeping
 from packages.models import Package
 
@@ -189,14 +190,16 @@ def _retry_countdown(retries: int, result) -> float | None:
 
 @shared_task
 def sweep() -> int:
-    """Enqueue the due packages (``fetchers.sweep.select``); returns how many. A sweep that
-    finds another one still running does nothing."""
+    """Enqueue the due packages (``fetchers.sweep.select``) and prune the change feed
+    (``core.changes.prune``); returns how many packages. A sweep that finds another one still
+    running does nothing."""
     if not cache.add(SWEEP_LOCK, 1, timeout=settings.REFRESH_SWEEP_MINUTES * 60):
         logger.info("sweep skipped: the previous one is still running")
         return 0
     try:
         queued = enqueue_refreshes(sweeping.select(timezone.now(), settings.REFRESH_SWEEP_SIZE)).queued
+        pruned = changes.prune()
     finally:
         cache.delete(SWEEP_LOCK)
-    logger.info("sweep enqueued %d package(s)", len(queued))
+    logger.info("sweep enqueued %d package(s), pruned %d change(s) from the feed", len(queued), pruned)
     return len(queued)

@@ -21,12 +21,17 @@ from hypothesis import strategies as st
 from djpackages.wsgi import application
 from tests.conftest import sample_documents
 
-# 15 operations (8 of v4, 7 of v3): over 4,500 cases in all (the coverage phase adds its own to the fuzzing's).
+# 16 operations (9 of v4, 7 of v3): over 4,800 cases in all (the coverage phase adds its own to the fuzzing's).
 MIN_CASES_PER_OPERATION = 300
 SEED = 12
 
 schema = schemathesis.openapi.from_wsgi(
-    "/api/v4/schema/?format=json", application, config=schemathesis.Config.from_dict({"seed": SEED})
+    "/api/v4/schema/?format=json",
+    application,
+    # A well-formed cursor that the change feed never gave (the sample's feed is short) is its documented 410.
+    config=schemathesis.Config.from_dict(
+        {"seed": SEED, "checks": {"positive_data_acceptance": {"expected-statuses": ["2xx", "3xx", "404", "410"]}}}
+    ),
 )
 
 
