@@ -13,7 +13,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from categories.models import Category
-from core.models import Validator
+from core.models import Change, Validator
 from grids.models import Grid, GridPackage
 from packages.models import Package, Version
 
@@ -59,13 +59,17 @@ def _columns(model):
     return [f.attname for f in model._meta.concrete_fields]
 
 
+# Tables the database's triggers write (validators, the change feed): copied as the import left them.
+TRIGGER_WRITTEN = (Validator, Change)
+
+
 @pytest.fixture(scope="session")
 def sample_rows(django_db_setup, django_db_blocker):
     """What importing the bundled sample writes, imported once per session: ``{model: [row tuples]}``.
 
     The import runs in a transaction that is rolled back, so the database stays as migrated; the
-    ``sample`` fixture writes these rows again inside each test's own transaction. The validators
-    (written by the database's triggers) are kept whole, as the import left them.
+    ``sample`` fixture writes these rows again inside each test's own transaction. The tables the
+    database's triggers write (validators, change feed) are kept whole, as the import left them.
     """
     models = apps.get_models(include_auto_created=True)
     with django_db_blocker.unblock(), transaction.atomic():
@@ -75,7 +79,7 @@ def sample_rows(django_db_setup, django_db_blocker):
         transaction.set_rollback(True)
     changed = {model: rows for model, rows in after.items() if rows != before[model]}
     # Only tables the migrations left empty can be copied row for row (besides the validators)
-    assert all(not before[model] for model in changed if model is not Validator), "the import changed migrated rows"
+    assert all(not before[model] for model in changed if model not in TRIGGER_WRITTEN), "the import changed migrated rows"
     return changed
 
 
@@ -84,13 +88,14 @@ def sample(db, sample_rows):
     """The bundled sample, as ``import_v4`` leaves it, in the test database; returns its documents."""
     with transaction.atomic():  # the foreign keys are checked at the end, whatever the order of the tables
         for model, rows in sample_rows.items():
-            if model is Validator:
+            if model in TRIGGER_WRITTEN:
                 continue
             names = _columns(model)
             model._default_manager.bulk_create([model(**dict(zip(names, row, strict=True))) for row in rows])
-        Validator.objects.all().delete()  # the triggers' bumps of the inserts above, replaced by the import's own
-        names = _columns(Validator)
-        Validator.objects.bulk_create([Validator(**dict(zip(names, row, strict=True))) for row in sample_rows.get(Validator, [])])
+        for model in TRIGGER_WRITTEN:  # what the triggers wrote for the inserts above, replaced by the import's own
+            model._default_manager.all().delete()
+            names = _columns(model)
+            model._default_manager.bulk_create([model(**dict(zip(names, row, strict=True))) for row in sample_rows.get(model, [])])
         with connection.cursor() as cursor:
             for statement in connection.ops.sequence_reset_sql(no_style(), list(sample_rows)):
                 cursor.execute(statement)

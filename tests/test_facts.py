@@ -39,7 +39,7 @@ def test_the_record_of_a_refreshed_package(client, refreshed):
         "latest_release", "first_release_at", "release_count", "repository", "activity", "vulnerabilities", "score", "fetch",
     ]
     assert facts["package"] == f"http://testserver/api/v4/packages/{refreshed.pk}/"
-    assert (facts["id"], facts["slug"], facts["title"]) == (refreshed.pk, "deps", "Deps")
+    assert (facts["id"], facts["slug"], facts["title"]) == (refreshed.pk, "deps", refreshed.title)
     assert facts["django_versions"] == ["2.2", "3.0", "3.1", "3.2", "4.0"]
     assert facts["python_versions"] == ["3", "3.8", "3.9", "3.10"]
     assert (facts["requires_python"], facts["license"], facts["development_status"]) == (">=3.8", "MIT", "5 - Production/Stable")
